@@ -1,0 +1,3 @@
+from normmonitor.manage import main
+
+main()
