@@ -33,14 +33,19 @@ class Answer(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="answers")
     level = models.ForeignKey(
-        ScaleLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        ScaleLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("rating"),
     )
     explanation = models.TextField(_("explanation"), blank=True)
     planned_date = models.DateField(_("planned date"), null=True, blank=True)
     owner = models.CharField(_("owner"), max_length=200, blank=True)
     carried_over = models.BooleanField(
-        _("carried over"), default=False,
+        _("carried over"),
+        default=False,
         help_text=_("Copied from the previous round and not yet confirmed."),
     )
     version = models.PositiveIntegerField(default=0, help_text="Increases with every save.")

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "normmonitor.core",
+    "normmonitor.audit",
     "normmonitor.access",
     "normmonitor.organisations",
     "normmonitor.norms",

@@ -7,7 +7,9 @@ from .base import DATA_DIR, database_from_url, env
 SECRET_KEY = "test-only-key"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; tests only
-DATABASES = {"default": database_from_url(env("DATABASE_URL") or f"sqlite:///{DATA_DIR}/test.sqlite3")}
+DATABASES = {
+    "default": database_from_url(env("DATABASE_URL") or f"sqlite:///{DATA_DIR}/test.sqlite3")
+}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

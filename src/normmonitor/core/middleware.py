@@ -17,9 +17,7 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated and not request.path.startswith(
-            PUBLIC_PATH_PREFIXES
-        ):
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PATH_PREFIXES):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
 

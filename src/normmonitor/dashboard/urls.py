@@ -5,4 +5,5 @@ from . import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("rondes/<slug:key>/", views.round_dashboard_view, name="round"),
 ]

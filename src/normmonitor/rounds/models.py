@@ -26,7 +26,11 @@ class MonitoringRound(models.Model):
         _("state"), max_length=20, choices=RoundState.choices, default=RoundState.DRAFT
     )
     previous = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("carried over from"),
     )
     opened_at = models.DateTimeField(null=True, blank=True)

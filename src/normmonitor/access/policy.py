@@ -1,0 +1,168 @@
+"""The one place that says who may do what.
+
+Views, commands, services and templates all ask through Django's ``user.has_perm(name, obj)``,
+which the ``rules`` backend answers with the predicates below. A user's memberships are read
+once per request and kept on the user object.
+
+Roles (see docs/security.md):
+- administrator: manages norms, organisations, rounds and users; sees every figure;
+- coordinator (the working group) of a region: sees and reviews every organisation of the region,
+  opens and closes its rounds;
+- editor of an organisation: fills in that organisation's assessment while its round is open;
+- reader of an organisation: sees that organisation's assessment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import rules
+
+from .models import Membership, Role
+
+if TYPE_CHECKING:
+    from normmonitor.assessments.models import Assessment
+    from normmonitor.organisations.models import Organisation, Region
+    from normmonitor.rounds.models import MonitoringRound
+
+
+@dataclass(frozen=True)
+class Grants:
+    """A user's memberships reduced to sets of ids."""
+
+    administrator: bool = False
+    coordinated_regions: frozenset[int] = field(default_factory=frozenset)
+    edited_organisations: frozenset[int] = field(default_factory=frozenset)
+    read_organisations: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def member_organisations(self) -> frozenset[int]:
+        return self.edited_organisations | self.read_organisations
+
+
+_NO_GRANTS = Grants()
+_CACHE_ATTRIBUTE = "_normmonitor_grants"
+
+
+def grants_for(user: Any) -> Grants:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return _NO_GRANTS
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    regions: set[int] = set()
+    edited: set[int] = set()
+    read: set[int] = set()
+    administrator = user.is_superuser
+    for role, organisation_id, region_id in Membership.objects.filter(user=user).values_list(
+        "role", "organisation_id", "region_id"
+    ):
+        if role == Role.ADMINISTRATOR:
+            administrator = True
+        elif role == Role.COORDINATOR:
+            regions.add(region_id)
+        elif role == Role.EDITOR:
+            edited.add(organisation_id)
+        elif role == Role.READER:
+            read.add(organisation_id)
+    grants = Grants(administrator, frozenset(regions), frozenset(edited), frozenset(read))
+    setattr(user, _CACHE_ATTRIBUTE, grants)
+    return grants
+
+
+def forget_grants(user: Any) -> None:
+    """Call after changing a user's memberships within the same request or test."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def _region_ids_of(organisation: Organisation) -> set[int]:
+    # Prefetched by selectors where it matters; one small query otherwise.
+    return {region.pk for region in organisation.regions.all()}
+
+
+@rules.predicate
+def is_administrator(user: Any) -> bool:
+    return grants_for(user).administrator
+
+
+@rules.predicate
+def coordinates_region(user: Any, region: Region | None) -> bool:
+    return region is not None and region.pk in grants_for(user).coordinated_regions
+
+
+@rules.predicate
+def coordinates_organisation(user: Any, organisation: Organisation | None) -> bool:
+    if organisation is None:
+        return False
+    coordinated = grants_for(user).coordinated_regions
+    return bool(coordinated) and bool(coordinated & _region_ids_of(organisation))
+
+
+@rules.predicate
+def is_member_of_organisation(user: Any, organisation: Organisation | None) -> bool:
+    return organisation is not None and organisation.pk in grants_for(user).member_organisations
+
+
+@rules.predicate
+def edits_organisation(user: Any, organisation: Organisation | None) -> bool:
+    return organisation is not None and organisation.pk in grants_for(user).edited_organisations
+
+
+@rules.predicate
+def coordinates_round(user: Any, round: MonitoringRound | None) -> bool:
+    return round is not None and round.region_id in grants_for(user).coordinated_regions
+
+
+@rules.predicate
+def takes_part_in_round(user: Any, round: MonitoringRound | None) -> bool:
+    if round is None:
+        return False
+    members = grants_for(user).member_organisations
+    return bool(members) and round.region.members.filter(pk__in=members).exists()
+
+
+@rules.predicate
+def coordinates_assessment(user: Any, assessment: Assessment | None) -> bool:
+    return assessment is not None and coordinates_round(user, assessment.round)
+
+
+@rules.predicate
+def is_member_of_assessed_organisation(user: Any, assessment: Assessment | None) -> bool:
+    return assessment is not None and assessment.organisation_id in (
+        grants_for(user).member_organisations
+    )
+
+
+@rules.predicate
+def edits_assessed_organisation(user: Any, assessment: Assessment | None) -> bool:
+    return assessment is not None and assessment.organisation_id in (
+        grants_for(user).edited_organisations
+    )
+
+
+@rules.predicate
+def assessment_round_is_open(user: Any, assessment: Assessment | None) -> bool:
+    return assessment is not None and assessment.round.is_open
+
+
+# Permission names follow Django's "<app>.<action>_<model>" convention.
+rules.add_perm(
+    "organisations.view_organisation",
+    is_administrator | coordinates_organisation | is_member_of_organisation,
+)
+rules.add_perm("organisations.view_region", is_administrator | coordinates_region)
+rules.add_perm("rounds.view_round", is_administrator | coordinates_round | takes_part_in_round)
+rules.add_perm("rounds.view_dashboard", is_administrator | coordinates_round)
+rules.add_perm("rounds.manage_round", is_administrator | coordinates_round)
+rules.add_perm("rounds.create_round", is_administrator | coordinates_region)
+rules.add_perm(
+    "assessments.view_assessment",
+    is_administrator | coordinates_assessment | is_member_of_assessed_organisation,
+)
+rules.add_perm(
+    "assessments.change_assessment", edits_assessed_organisation & assessment_round_is_open
+)
+rules.add_perm("norms.manage_norm", is_administrator)
+rules.add_perm("access.manage_membership", is_administrator)

@@ -1,0 +1,117 @@
+"""Reads of assessments, and the bridge from stored answers to the pure scoring module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from normmonitor.norms.models import NormVersion, Requirement
+from normmonitor.rounds.models import MonitoringRound
+from normmonitor.scoring import Item, Level, NormModel, RegionScore, score_region
+
+from .models import Answer, Assessment
+
+_norm_models: dict[tuple[int, str], NormModel] = {}
+
+
+def norm_model(norm_version: NormVersion) -> NormModel:
+    """The scoring model of a norm version. Versions are immutable, so the model is cached by
+    primary key and content hash."""
+    cache_key = (norm_version.pk, norm_version.content_hash)
+    model = _norm_models.get(cache_key)
+    if model is None:
+        requirements = list(
+            norm_version.requirements.select_related("theme", "parent").order_by("order")
+        )
+        model = NormModel(
+            items=tuple(
+                Item(
+                    code=r.code,
+                    theme=r.theme.code,
+                    parent=r.parent.code if r.parent_id else None,
+                    derived=r.derived,
+                    applies_to=frozenset(r.applies_to),
+                )
+                for r in requirements
+            ),
+            scale=tuple(
+                Level(
+                    code=level.code,
+                    achieved=level.achieved,
+                    weight=Fraction(level.weight) if level.weight is not None else None,
+                    not_applicable=level.not_applicable,
+                )
+                for level in norm_version.scale.order_by("order")
+            ),
+            themes=tuple(norm_version.themes.order_by("order").values_list("code", flat=True)),
+        )
+        _norm_models[cache_key] = model
+    return model
+
+
+def round_ratings(
+    monitoring_round: MonitoringRound, organisation_ids: set[int] | None = None
+) -> dict[str, tuple[str, dict[str, str | None]]]:
+    """Organisation code → (type, {requirement code → level code or None}), in one query."""
+    answers = Answer.objects.filter(assessment__round=monitoring_round)
+    if organisation_ids is not None:
+        answers = answers.filter(assessment__organisation_id__in=organisation_ids)
+    result: dict[str, tuple[str, dict[str, str | None]]] = {}
+    for code, org_type, requirement, level in answers.values_list(
+        "assessment__organisation__code",
+        "assessment__organisation__type",
+        "requirement__code",
+        "level__code",
+    ):
+        result.setdefault(code, (org_type, {}))[1][requirement] = level
+    return result
+
+
+def round_score(
+    monitoring_round: MonitoringRound, organisation_ids: set[int] | None = None
+) -> RegionScore:
+    return score_region(
+        norm_model(monitoring_round.norm_version),
+        round_ratings(monitoring_round, organisation_ids),
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+    carried_over: int
+
+    @property
+    def percentage(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+def progress_by_assessment(assessments: QuerySet[Assessment]) -> dict[int, Progress]:
+    rows = assessments.annotate(
+        total=Count("answers"),
+        answered=Count("answers", filter=Q(answers__level__isnull=False)),
+        carried=Count("answers", filter=Q(answers__carried_over=True)),
+    ).values_list("pk", "answered", "total", "carried")
+    return {pk: Progress(answered, total, carried) for pk, answered, total, carried in rows}
+
+
+def answers_for_form(assessment: Assessment) -> list[Answer]:
+    return list(
+        assessment.answers.select_related(
+            "requirement", "requirement__theme", "level", "updated_by"
+        ).order_by("requirement__order")
+    )
+
+
+def requirements_tree(norm_version: NormVersion) -> list[Requirement]:
+    return list(norm_version.requirements.select_related("theme").order_by("order"))
+
+
+def get_assessment(monitoring_round: MonitoringRound, organisation_code: str) -> Any:
+    return Assessment.objects.select_related(
+        "round", "round__region", "round__norm_version", "organisation"
+    ).get(round=monitoring_round, organisation__code=organisation_code)

@@ -1,0 +1,41 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from normmonitor.access.selectors import visible_assessments
+from normmonitor.assessments.selectors import round_score
+from normmonitor.core.views import check
+
+from .models import Organisation
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """An organisation's own results over the rounds it took part in."""
+    organisation = get_object_or_404(Organisation.objects.prefetch_related("regions"), code=code)
+    check(request, "organisations.view_organisation", organisation)
+    assessments = (
+        visible_assessments(request.user)
+        .filter(organisation=organisation)
+        .select_related("round__norm_version")
+        .order_by("round__reference_date")
+    )
+    history = []
+    for assessment in assessments:
+        score = round_score(assessment.round, {organisation.pk})
+        history.append((assessment, score.by_organisation.get(organisation.code)))
+    neighbours = Organisation.objects.filter(
+        pk__in=organisation.neighbour_links.values("neighbour")
+    ).order_by("name")
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "history": history,
+            "neighbours": neighbours,
+            "can_edit": {
+                a.pk: request.user.has_perm("assessments.change_assessment", a) for a, _ in history
+            },
+        },
+    )

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rounds"
+urlpatterns = [
+    path("rondes/<slug:key>/status/<slug:action>/", views.change_state, name="change_state"),
+]
