@@ -9,8 +9,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from normmonitor.norms.models import NormVersion, Requirement
+from normmonitor.organisations.models import Organisation
 from normmonitor.rounds.models import MonitoringRound
-from normmonitor.scoring import Item, Level, NormModel, RegionScore, score_region
+from normmonitor.scoring import Item, Level, NormModel, RegionScore, Tally, as_percent, score_region
 
 from .models import Answer, Assessment
 
@@ -115,3 +116,58 @@ def get_assessment(monitoring_round: MonitoringRound, organisation_code: str) ->
     return Assessment.objects.select_related(
         "round", "round__region", "round__norm_version", "organisation"
     ).get(round=monitoring_round, organisation__code=organisation_code)
+
+
+def tally_as_json(tally: Tally) -> dict[str, Any]:
+    return {
+        "achieved": tally.achieved,
+        "applicable": tally.applicable,
+        "answered": tally.answered,
+        "percentage": as_percent(tally.percentage, 1, missing=""),
+        "percentage_rounded": as_percent(tally.percentage, 0, missing=""),
+        "weighted_percentage": as_percent(tally.weighted_percentage, 1, missing=""),
+        "completeness": as_percent(tally.completeness, 0, missing=""),
+    }
+
+
+def round_scores_as_json(
+    monitoring_round: MonitoringRound, organisation_code: str | None = None
+) -> dict[str, Any]:
+    """The figures the dashboard shows, for automation (``normmonitor score``)."""
+    organisations = {
+        organisation.code: organisation
+        for organisation in Organisation.objects.filter(assessments__round=monitoring_round)
+    }
+    selected = None
+    if organisation_code is not None:
+        if organisation_code not in organisations:
+            raise LookupError(f"{organisation_code} takes no part in {monitoring_round.key}")
+        selected = {organisations[organisation_code].pk}
+    score = round_score(monitoring_round, selected)
+    result: dict[str, Any] = {
+        "round": monitoring_round.key,
+        "region": monitoring_round.region.key,
+        "norm": monitoring_round.norm_version.norm.key,
+        "norm_version": monitoring_round.norm_version.version,
+        "state": monitoring_round.state,
+        "total": tally_as_json(score.total),
+        "by_theme": {code: tally_as_json(t) for code, t in score.by_theme.items()},
+        "organisations": {},
+    }
+    for code, organisation_score in score.by_organisation.items():
+        result["organisations"][code] = {
+            "name": organisations[code].name,
+            "type": organisations[code].type,
+            "total": tally_as_json(organisation_score.total),
+            "by_theme": {c: tally_as_json(t) for c, t in organisation_score.by_theme.items()},
+            "items": {
+                c: {
+                    "status": o.status,
+                    "level": o.level,
+                    "achieved_children": o.achieved_children,
+                    "applicable_children": o.applicable_children,
+                }
+                for c, o in organisation_score.items.items()
+            },
+        }
+    return result
