@@ -1,0 +1,1 @@
+"""Tests of the pure scoring module (a package so its module names do not clash)."""
