@@ -127,6 +127,12 @@ def answer_save(request: HttpRequest, key: str, organisation: str, answer_id: in
             )
         except StaleVersion as error:
             conflict = Answer.objects.select_related("level", "updated_by").get(pk=answer.pk)
+            # Keep the user's input, but against the version they have now seen, so that
+            # saving again deliberately overwrites it.
+            data = request.POST.copy()
+            data[form.add_prefix("version")] = str(conflict.version)
+            form = AnswerForm(data, answer=answer)
+            form.is_valid()
             form.add_error(None, str(error))
             status = 409
         except NotAllowed as refused:

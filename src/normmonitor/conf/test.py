@@ -16,3 +16,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "nl"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

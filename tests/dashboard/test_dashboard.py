@@ -1,0 +1,42 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from normmonitor.assessments.models import Answer
+from normmonitor.norms.models import ScaleLevel
+
+pytestmark = pytest.mark.django_db
+
+
+def test_coordinator_sees_region_dashboard_with_heatmap(client, users, open_round):
+    client.force_login(users["coordinator"])
+    response = client.get(reverse("dashboard:round", args=[open_round.key]))
+    assert response.status_code == 200
+    dashboard = response.context["dashboard"]
+    assert len(dashboard.organisations) == 7
+    assert len(dashboard.ambitions) == 22
+    body = response.content.decode()
+    heatmap = body[body.index('class="heatmap"'):]
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">", heatmap)
+    assert len(rows) == 7
+    # Meaning is carried by text, not colour alone: every cell has a hidden description.
+    assert heatmap.count('class="visually-hidden"') >= 7 * 22
+
+
+def test_dashboard_figures_follow_the_answers(client, users, open_round, norm_version):
+    achieved = ScaleLevel.objects.get(norm_version=norm_version, code="behaald")
+    Answer.objects.filter(assessment__round=open_round).update(level=achieved)
+    client.force_login(users["coordinator"])
+    response = client.get(reverse("dashboard:round", args=[open_round.key]))
+    total = response.context["dashboard"].total
+    assert (total.achieved, total.applicable) == (143, 143)
+    assert "100%" in response.content.decode()
+
+
+def test_editor_has_no_region_dashboard_but_a_start_page_task(client, users, open_round):
+    client.force_login(users["almere"])
+    assert client.get(reverse("dashboard:round", args=[open_round.key])).status_code == 403
+    home = client.get(reverse("dashboard:home"))
+    assert home.status_code == 200
+    assert reverse("assessments:fill", args=[open_round.key, "GM0034"]) in home.content.decode()
