@@ -20,7 +20,7 @@ from normmonitor.rounds import services as round_services
 from normmonitor.rounds.models import MonitoringRound
 
 FLEVOLAND_FIXTURE = Path(normmonitor.organisations.__file__).parent / "data" / "flevoland.yaml"
-PASSWORD = "a-test-password-of-some-length"  # noqa: S105
+PASSWORD = "a-test-password-of-some-length"
 
 ALMERE, LELYSTAD, URK, PROVINCE = "GM0034", "GM0995", "GM0184", "PV24"
 

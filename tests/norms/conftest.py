@@ -9,7 +9,8 @@ import pytest
 from normmonitor.norms.normfile import FLEVOLANDSE_NORM_PATH, NormDocument, read_norm_file
 
 WATERSCHAP_PATH = Path(__file__).parent / "data" / "voorbeeldnorm-waterschap.yaml"
-SEEDS_DIR = Path("/work/shared/seeds")
+# shared/ lies beside the repository (also in CI, which copies it next to its clone).
+SEEDS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="session")

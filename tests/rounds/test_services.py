@@ -24,8 +24,21 @@ def test_opening_creates_an_answer_for_every_applicable_rated_item(draft_round):
     assert created == 6 * RATED_PER_MUNICIPALITY + RATED_FOR_PROVINCE
     province = Assessment.objects.get(round=draft_round, organisation__code=PROVINCE)
     codes = set(province.answers.values_list("requirement__code", flat=True))
-    assert codes == {"1.1", "2.1", "3.4", "3.5.G", "3.5.H", "3.5.I", "3.6", "3.8",
-                     "4.1", "4.2", "4.3", "4.4", "4.5"}
+    assert codes == {
+        "1.1",
+        "2.1",
+        "3.4",
+        "3.5.G",
+        "3.5.H",
+        "3.5.I",
+        "3.6",
+        "3.8",
+        "4.1",
+        "4.2",
+        "4.3",
+        "4.4",
+        "4.5",
+    }
     assert not Answer.objects.filter(assessment__round=draft_round, requirement__derived=True)
     assert AuditEvent.objects.filter(name="round.opened", round=draft_round).count() == 1
 
@@ -38,7 +51,8 @@ def test_a_round_opens_only_once(open_round):
 
 def test_opening_carries_over_previous_answers_marked_to_confirm(open_round, norm_version, region):
     answer = Answer.objects.get(
-        assessment__round=open_round, assessment__organisation__code=ALMERE,
+        assessment__round=open_round,
+        assessment__organisation__code=ALMERE,
         requirement__code="2.2",
     )
     answer.level = norm_version.scale.get(code="behaald")
@@ -46,12 +60,19 @@ def test_opening_carries_over_previous_answers_marked_to_confirm(open_round, nor
     answer.save()
     services.round_close(actor=None, monitoring_round=open_round)
     follow_up = services.round_create(
-        actor=None, key="flevoland-next", name="Next", region=region, norm_version=norm_version,
-        reference_date=date(2023, 4, 1), deadline=date(2023, 5, 1), previous=open_round,
+        actor=None,
+        key="flevoland-next",
+        name="Next",
+        region=region,
+        norm_version=norm_version,
+        reference_date=date(2023, 4, 1),
+        deadline=date(2023, 5, 1),
+        previous=open_round,
     )
     services.round_open(actor=None, monitoring_round=follow_up)
     carried = Answer.objects.get(
-        assessment__round=follow_up, assessment__organisation__code=ALMERE,
+        assessment__round=follow_up,
+        assessment__organisation__code=ALMERE,
         requirement__code="2.2",
     )
     assert carried.carried_over
@@ -84,11 +105,21 @@ def test_state_machine(users, open_round):
 def test_create_validates_dates_and_keys(norm_version, region, draft_round):
     with pytest.raises(ServiceError):
         services.round_create(
-            actor=None, key="x", name="x", region=region, norm_version=norm_version,
-            reference_date=date(2022, 10, 1), deadline=date(2022, 9, 1),
+            actor=None,
+            key="x",
+            name="x",
+            region=region,
+            norm_version=norm_version,
+            reference_date=date(2022, 10, 1),
+            deadline=date(2022, 9, 1),
         )
     with pytest.raises(ServiceError):
         services.round_create(
-            actor=None, key=draft_round.key, name="x", region=region, norm_version=norm_version,
-            reference_date=date(2022, 10, 1), deadline=date(2022, 11, 1),
+            actor=None,
+            key=draft_round.key,
+            name="x",
+            region=region,
+            norm_version=norm_version,
+            reference_date=date(2022, 10, 1),
+            deadline=date(2022, 11, 1),
         )

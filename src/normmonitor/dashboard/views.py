@@ -2,7 +2,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from normmonitor.access.selectors import editable_assessments, visible_organisations, visible_rounds
+from normmonitor.access.selectors import (
+    editable_assessments,
+    visible_organisations,
+    visible_regions,
+    visible_rounds,
+)
 from normmonitor.assessments.selectors import progress_by_assessment
 from normmonitor.core.views import check
 from normmonitor.rounds.models import MonitoringRound
@@ -23,6 +28,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "tasks": [(assessment, progress.get(assessment.pk)) for assessment in tasks],
             "rounds": rounds,
             "organisations": visible_organisations(request.user).order_by("type", "name"),
+            "can_create_round": any(
+                request.user.has_perm("rounds.create_round", region)
+                for region in visible_regions(request.user)
+            ),
             "can_view_dashboard": {
                 r.pk: request.user.has_perm("rounds.view_dashboard", r) for r in rounds
             },

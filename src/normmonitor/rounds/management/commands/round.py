@@ -1,8 +1,12 @@
 import json
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from normmonitor.core.exceptions import ServiceError
+from normmonitor.norms.models import NormVersion
+from normmonitor.norms.selectors import get_norm_version
+from normmonitor.organisations.models import Region
 from normmonitor.rounds import services
 from normmonitor.rounds.models import MonitoringRound
 
@@ -14,6 +18,15 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         listing = sub.add_parser("list", help="List rounds")
         listing.add_argument("--json", action="store_true", help="Machine-readable output")
+        create = sub.add_parser("create", help="Create a draft round")
+        create.add_argument("key", help="Stable key, such as flevoland-2024-voorjaar")
+        create.add_argument("--name", required=True)
+        create.add_argument("--region", required=True, help="Region key")
+        create.add_argument("--norm", required=True, help="Norm key")
+        create.add_argument("--norm-version", help="Version label; default the latest")
+        create.add_argument("--reference-date", required=True, type=date.fromisoformat)
+        create.add_argument("--deadline", required=True, type=date.fromisoformat)
+        create.add_argument("--previous", help="Key of the round to carry answers over from")
         for action in ("open", "review", "close"):
             p = sub.add_parser(action, help=f"{action.capitalize()} a round")
             p.add_argument("key")
@@ -27,6 +40,9 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options) -> None:
         if action == "list":
             self._list(options["json"])
+            return
+        if action == "create":
+            self._create(options)
             return
         try:
             monitoring_round = MonitoringRound.objects.get(key=options["key"])
@@ -48,6 +64,32 @@ class Command(BaseCommand):
                 self.stdout.write(f"Closed {monitoring_round.key}")
         except ServiceError as error:
             raise CommandError(str(error)) from error
+
+    def _create(self, options: dict) -> None:
+        try:
+            region = Region.objects.get(key=options["region"])
+            norm_version = get_norm_version(options["norm"], options["norm_version"])
+            previous = (
+                MonitoringRound.objects.get(key=options["previous"])
+                if options["previous"]
+                else None
+            )
+        except (Region.DoesNotExist, MonitoringRound.DoesNotExist, NormVersion.DoesNotExist) as e:
+            raise CommandError(str(e)) from e
+        try:
+            monitoring_round = services.round_create(
+                actor=None,
+                key=options["key"],
+                name=options["name"],
+                region=region,
+                norm_version=norm_version,
+                reference_date=options["reference_date"],
+                deadline=options["deadline"],
+                previous=previous,
+            )
+        except ServiceError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Created {monitoring_round.key} (draft)")
 
     def _list(self, as_json: bool) -> None:
         rounds = MonitoringRound.objects.select_related("region", "norm_version__norm").order_by(
