@@ -22,7 +22,9 @@ def entries(po: Path) -> dict[str, tuple[str, bool]]:
     """msgid → (msgstr, fuzzy) for every entry, plural forms folded into one string."""
     result: dict[str, tuple[str, bool]] = {}
     output = subprocess.run(
-        ["msgcat", "--no-wrap", "--sort-output", str(po)], capture_output=True, text=True,
+        ["msgcat", "--no-wrap", "--sort-output", str(po)],
+        capture_output=True,
+        text=True,
         check=True,
     ).stdout
     for block in output.split("\n\n"):
@@ -47,9 +49,22 @@ def main() -> int:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "normmonitor.conf.test"}
         for language in LANGUAGES:
             subprocess.run(
-                [sys.executable, "-m", "django", "makemessages", "-l", language,
-                 "--no-obsolete", "--no-location", "-i", "migrations/*"],
-                cwd=copy, env=env, check=True, capture_output=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "django",
+                    "makemessages",
+                    "-l",
+                    language,
+                    "--no-obsolete",
+                    "--no-location",
+                    "-i",
+                    "migrations/*",
+                ],
+                cwd=copy,
+                env=env,
+                check=True,
+                capture_output=True,
             )
         for language in LANGUAGES:
             committed = LOCALE / language / "LC_MESSAGES" / "django.po"

@@ -53,9 +53,7 @@ def test_coordinator_of_another_region_sees_nothing(users, open_round, make_user
     other = Region.objects.create(key="elders", name="Elders")
     outsider = make_user("outsider", "coordinator", other)
     assert not outsider.has_perm("rounds.view_dashboard", open_round)
-    assert not outsider.has_perm(
-        "assessments.view_assessment", assessment_of(open_round, ALMERE)
-    )
+    assert not outsider.has_perm("assessments.view_assessment", assessment_of(open_round, ALMERE))
     assert not visible_assessments(outsider).exists()
     assert not visible_rounds(outsider).exists()
 

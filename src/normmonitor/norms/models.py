@@ -22,8 +22,11 @@ class NormVersion(models.Model):
     norm = models.ForeignKey(Norm, on_delete=models.PROTECT, related_name="versions")
     version = models.CharField(_("version"), max_length=40)
     revision = models.PositiveIntegerField(
-        _("revision"), default=1,
-        help_text=_("Increases when a file with the same version label but other content is loaded."),
+        _("revision"),
+        default=1,
+        help_text=_(
+            "Increases when a file with the same version label but other content is loaded."
+        ),
     )
     name = models.CharField(_("name"), max_length=200)
     date = models.DateField(_("date"), null=True, blank=True)
@@ -125,7 +128,9 @@ class Requirement(models.Model):
     class Meta:
         ordering = ["norm_version", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["norm_version", "code"], name="unique_requirement_code"),
+            models.UniqueConstraint(
+                fields=["norm_version", "code"], name="unique_requirement_code"
+            ),
         ]
 
     def __str__(self) -> str:

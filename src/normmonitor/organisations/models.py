@@ -15,14 +15,16 @@ class OrganisationType(models.TextChoices):
     OVERIG = "overig", _("Other")
 
 
-assert {c.value for c in OrganisationType} == set(ORGANISATION_TYPES)  # noqa: S101
+assert {c.value for c in OrganisationType} == set(ORGANISATION_TYPES)
 
 
 class Organisation(models.Model):
     """A participant in a norm: a municipality, a province, a water board, the police…"""
 
     code = models.SlugField(
-        _("code"), max_length=40, unique=True,
+        _("code"),
+        max_length=40,
+        unique=True,
         help_text=_("Stable key; the CBS code where there is one (GM0034, PV24)."),
     )
     name = models.CharField(_("name"), max_length=200)
