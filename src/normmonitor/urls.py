@@ -14,4 +14,10 @@ urlpatterns = [
     path("", include("normmonitor.organisations.urls")),
     path("", include("normmonitor.dashboard.urls")),
     path("", include("normmonitor.assessments.urls")),
+    path("", include("normmonitor.evidence.urls")),
+    path("", include("normmonitor.actions.urls")),
+    path("", include("normmonitor.analysis.urls")),
+    path("", include("normmonitor.documentscan.urls")),
+    path("", include("normmonitor.reports.urls")),
+    path("", include("normmonitor.api.urls")),
 ]

@@ -49,6 +49,12 @@ INSTALLED_APPS = [
     "normmonitor.rounds",
     "normmonitor.assessments",
     "normmonitor.dashboard",
+    "normmonitor.evidence",
+    "normmonitor.actions",
+    "normmonitor.analysis",
+    "normmonitor.documentscan",
+    "normmonitor.reports",
+    "normmonitor.api",
     "normmonitor.demo",
 ]
 

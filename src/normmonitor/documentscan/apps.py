@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DocumentscanConfig(AppConfig):
+    name = "normmonitor.documentscan"
+    label = "documentscan"
