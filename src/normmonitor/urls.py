@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("normmonitor.evidence.urls")),
     path("", include("normmonitor.actions.urls")),
     path("", include("normmonitor.analysis.urls")),
+    path("", include("normmonitor.resiliencescan.urls")),
+    path("", include("normmonitor.initiatives.urls")),
     path("", include("normmonitor.documentscan.urls")),
     path("", include("normmonitor.reports.urls")),
     path("", include("normmonitor.api.urls")),

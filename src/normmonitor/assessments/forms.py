@@ -30,6 +30,12 @@ class AnswerForm(forms.Form):
         help_text=_("When the ambition will be achieved, if it is not yet."),
     )
     owner = forms.CharField(label=_("Owner"), required=False, max_length=200)
+    last_done_on = forms.DateField(
+        label=_("Last done on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("This is a periodic duty: when was it last done?"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, answer: Answer, **kwargs) -> None:
@@ -42,6 +48,7 @@ class AnswerForm(forms.Form):
                 "explanation": answer.explanation,
                 "planned_date": answer.planned_date,
                 "owner": answer.owner,
+                "last_done_on": answer.last_done_on,
                 "version": answer.version,
             },
         )
@@ -50,6 +57,8 @@ class AnswerForm(forms.Form):
             norm_version_id=answer.requirement.norm_version_id
         ).order_by("order")
         self.fields["level"].label_from_instance = lambda level: level.label
+        if not answer.requirement.recurrence:
+            del self.fields["last_done_on"]
 
     def clean(self):
         cleaned = super().clean()

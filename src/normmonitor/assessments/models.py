@@ -43,6 +43,12 @@ class Answer(models.Model):
     explanation = models.TextField(_("explanation"), blank=True)
     planned_date = models.DateField(_("planned date"), null=True, blank=True)
     owner = models.CharField(_("owner"), max_length=200, blank=True)
+    last_done_on = models.DateField(
+        _("last done on"),
+        null=True,
+        blank=True,
+        help_text=_("For periodic duties (such as a yearly evaluation): when it was last done."),
+    )
     carried_over = models.BooleanField(
         _("carried over"),
         default=False,

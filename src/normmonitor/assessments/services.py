@@ -22,6 +22,7 @@ def _snapshot(answer: Answer) -> dict[str, Any]:
         "explanation": answer.explanation,
         "planned_date": answer.planned_date.isoformat() if answer.planned_date else None,
         "owner": answer.owner,
+        "last_done_on": answer.last_done_on.isoformat() if answer.last_done_on else None,
         "carried_over": answer.carried_over,
     }
 
@@ -35,6 +36,7 @@ def answer_update(
     planned_date: date | None,
     owner: str,
     expected_version: int,
+    last_done_on: date | None = None,
     address: str | None = None,
 ) -> Answer:
     """Save one answer. ``expected_version`` is the version the editor started from: when
@@ -54,6 +56,7 @@ def answer_update(
             explanation=explanation,
             planned_date=planned_date,
             owner=owner,
+            last_done_on=last_done_on,
             carried_over=False,
             version=F("version") + 1,
             updated_at=timezone.now(),

@@ -122,6 +122,7 @@ def answer_save(request: HttpRequest, key: str, organisation: str, answer_id: in
                 explanation=form.cleaned_data["explanation"],
                 planned_date=form.cleaned_data["planned_date"],
                 owner=form.cleaned_data["owner"],
+                last_done_on=form.cleaned_data.get("last_done_on"),
                 expected_version=form.cleaned_data["version"],
                 address=client_address(request),
             )

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "normmonitor.evidence",
     "normmonitor.actions",
     "normmonitor.analysis",
+    "normmonitor.resiliencescan",
+    "normmonitor.initiatives",
     "normmonitor.documentscan",
     "normmonitor.reports",
     "normmonitor.api",

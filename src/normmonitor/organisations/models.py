@@ -51,6 +51,12 @@ class Region(models.Model):
         Organisation, related_name="regions", verbose_name=_("members"), blank=True
     )
     geo_attribution = models.CharField(_("boundary attribution"), max_length=200, blank=True)
+    target_date = models.DateField(
+        _("target date"),
+        null=True,
+        blank=True,
+        help_text=_("When every member should have implemented the norm (Flevoland: June 2022)."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -129,6 +129,7 @@ def _new_answer(
     answer.explanation = earlier.explanation
     answer.planned_date = earlier.planned_date
     answer.owner = earlier.owner
+    answer.last_done_on = earlier.last_done_on
     answer.carried_over = True
     return answer
 

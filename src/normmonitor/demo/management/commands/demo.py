@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -66,6 +66,10 @@ class Command(BaseCommand):
         result = load_norm_file(FLEVOLANDSE_NORM_PATH)
         self.stdout.write(f"Norm: {result.message}")
         region = load_region_fixture(FLEVOLAND_FIXTURE_PATH)
+        if region.target_date is None:
+            # The declaration of intent: implemented "medio 2022" / by June 2022.
+            region.target_date = date(2022, 6, 30)
+            region.save(update_fields=["target_date"])
         self.stdout.write(f"Region: {region.name} with {region.members.count()} organisations")
         self._users(region)
         previous = None

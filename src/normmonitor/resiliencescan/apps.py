@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ResiliencescanConfig(AppConfig):
+    name = "normmonitor.resiliencescan"
+    label = "resiliencescan"
