@@ -160,9 +160,7 @@ def test_second_save_from_a_stale_version_is_refused(client, users, open_round, 
         answer, level=norm_version.scale.get(code="niet-behaald"), explanation="Tweede"
     )
     assert client.post(save_url(open_round, ALMERE, answer), first).status_code == 302
-    response = client.post(
-        save_url(open_round, ALMERE, answer), second, HTTP_HX_REQUEST="true"
-    )
+    response = client.post(save_url(open_round, ALMERE, answer), second, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "Eerste" in body  # the other's version is shown
     assert "Tweede</textarea>" in body  # and the user's own input is kept

@@ -17,7 +17,7 @@ def test_coordinator_sees_region_dashboard_with_heatmap(client, users, open_roun
     assert len(dashboard.organisations) == 7
     assert len(dashboard.ambitions) == 22
     body = response.content.decode()
-    heatmap = body[body.index('class="heatmap"'):]
+    heatmap = body[body.index('class="heatmap"') :]
     rows = re.findall(r"<tr>\s*<th scope=\"row\">", heatmap)
     assert len(rows) == 7
     # Meaning is carried by text, not colour alone: every cell has a hidden description.

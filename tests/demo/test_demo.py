@@ -47,7 +47,9 @@ def test_round_and_score_commands(client):
     run("demo", "--no-serve")
     listed = json.loads(run("round", "list", "--json"))
     assert [r["key"] for r in listed] == [
-        "flevoland-2021-najaar", "flevoland-2022-najaar", "flevoland-2023-voorjaar",
+        "flevoland-2021-najaar",
+        "flevoland-2022-najaar",
+        "flevoland-2023-voorjaar",
     ]
     assert listed[1]["norm"] == "flevolandse-norm"
     almere = json.loads(
