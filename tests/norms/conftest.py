@@ -9,8 +9,8 @@ import pytest
 from normmonitor.norms.normfile import FLEVOLANDSE_NORM_PATH, NormDocument, read_norm_file
 
 WATERSCHAP_PATH = Path(__file__).parent / "data" / "voorbeeldnorm-waterschap.yaml"
-# shared/ lies beside the repository (also in CI, which copies it next to its clone).
-SEEDS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+# Copies of the public source documents (see data/sources/README.md).
+SEEDS_DIR = Path(__file__).parent / "data" / "sources"
 
 
 @pytest.fixture(scope="session")
@@ -25,12 +25,9 @@ def waterschap() -> NormDocument:
 
 @pytest.fixture
 def seed_text() -> Callable[[str], str]:
-    """The text of a source document; skips where the documents are not available."""
+    """The text of a source document."""
 
     def read(name: str) -> str:
-        path = SEEDS_DIR / name
-        if not path.exists():
-            pytest.skip(f"source document {path} is not available here")
-        return path.read_text(encoding="utf-8")
+        return (SEEDS_DIR / name).read_text(encoding="utf-8")
 
     return read
