@@ -147,6 +147,19 @@ def assessment_round_is_open(user: Any, assessment: Assessment | None) -> bool:
     return assessment is not None and assessment.round.is_open
 
 
+# Evidence: the same audience as the organisation's explanations.
+@rules.predicate
+def coordinates_evidence(user: Any, evidence: Any) -> bool:
+    return evidence is not None and coordinates_assessment(user, evidence.answer.assessment)
+
+
+@rules.predicate
+def is_member_of_evidence_organisation(user: Any, evidence: Any) -> bool:
+    return evidence is not None and is_member_of_assessed_organisation(
+        user, evidence.answer.assessment
+    )
+
+
 # Permission names follow Django's "<app>.<action>_<model>" convention.
 rules.add_perm(
     "organisations.view_organisation",
@@ -164,5 +177,10 @@ rules.add_perm(
 rules.add_perm(
     "assessments.change_assessment", edits_assessed_organisation & assessment_round_is_open
 )
+rules.add_perm(
+    "evidence.view_evidence",
+    is_administrator | coordinates_evidence | is_member_of_evidence_organisation,
+)
+rules.add_perm("evidence.add_evidence", edits_assessed_organisation & assessment_round_is_open)
 rules.add_perm("norms.manage_norm", is_administrator)
 rules.add_perm("access.manage_membership", is_administrator)

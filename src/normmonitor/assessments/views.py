@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from normmonitor.core.exceptions import NotAllowed, ServiceError, StaleVersion
 from normmonitor.core.views import check, client_address
+from normmonitor.evidence.selectors import current_evidence_by_answer
 
 from . import services
 from .forms import AnswerForm
@@ -48,6 +49,7 @@ def assessment_detail(request: HttpRequest, key: str, organisation: str) -> Http
             "round": assessment.round,
             "requirements": requirements,
             "answers": answers,
+            "evidence": current_evidence_by_answer(request.user, assessment),
             "can_edit": request.user.has_perm("assessments.change_assessment", assessment),
             **_score_context(assessment),
         },
@@ -55,6 +57,7 @@ def assessment_detail(request: HttpRequest, key: str, organisation: str) -> Http
 
 
 def _fill_context(
+    request: HttpRequest,
     assessment: Assessment,
     override: AnswerForm | None = None,
     conflict: Answer | None = None,
@@ -82,6 +85,8 @@ def _fill_context(
         "assessment": assessment,
         "round": assessment.round,
         "rows": rows,
+        "evidence": current_evidence_by_answer(request.user, assessment),
+        "can_add_evidence": request.user.has_perm("evidence.add_evidence", assessment),
         **_score_context(assessment),
     }
 
@@ -90,7 +95,7 @@ def _fill_context(
 def assessment_fill(request: HttpRequest, key: str, organisation: str) -> HttpResponse:
     assessment = _assessment(key, organisation)
     check(request, "assessments.change_assessment", assessment)
-    return render(request, "assessments/fill.html", _fill_context(assessment))
+    return render(request, "assessments/fill.html", _fill_context(request, assessment))
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,7 +160,7 @@ def answer_save(request: HttpRequest, key: str, organisation: str, answer_id: in
         return render(
             request,
             "assessments/fill.html",
-            _fill_context(assessment, form, conflict),
+            _fill_context(request, assessment, form, conflict),
             status=status,
         )
     return render(

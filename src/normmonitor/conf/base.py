@@ -173,5 +173,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
+# Evidence (documents per item): stored outside the web root, served only by a checked download.
+EVIDENCE_ROOT = Path(env("NORMMONITOR_EVIDENCE_DIR") or DATA_DIR / "evidence").resolve()
+EVIDENCE_MAX_UPLOAD_BYTES = int(env("NORMMONITOR_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)) or 0)
+EVIDENCE_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # zip containers (DOCX, XLSX, ODT, ODS)
+EVIDENCE_MAX_COMPRESSION_RATIO = 100
+
 # Where the CBS boundary files shipped with the project live (see organisations/geo).
 NORMMONITOR_REPOSITORY_DIR = PACKAGE_DIR.parent.parent
