@@ -138,3 +138,38 @@ class Requirement(models.Model):
 
     def applies_to_type(self, organisation_type: str) -> bool:
         return organisation_type in self.applies_to
+
+
+class NormMapping(models.Model):
+    """How the items of one norm version continue in another (split, merged, new, …), so that
+    trends and round comparisons run on across versions. Immutable like the versions it links:
+    loading a changed mapping file adds a row; the latest row for a pair is the one in use."""
+
+    norm = models.ForeignKey(Norm, on_delete=models.PROTECT, related_name="mappings")
+    from_version = models.ForeignKey(
+        NormVersion, on_delete=models.PROTECT, related_name="mappings_from"
+    )
+    to_version = models.ForeignKey(
+        NormVersion, on_delete=models.PROTECT, related_name="mappings_to"
+    )
+    content_hash = models.CharField(max_length=64)
+    document = models.JSONField(help_text="The parsed mapping file.")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["norm__key", "-loaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_version", "to_version", "content_hash"],
+                name="unique_norm_mapping_content",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_version=models.F("to_version")),
+                name="norm_mapping_links_two_versions",
+            ),
+        ]
+        verbose_name = _("norm version mapping")
+        verbose_name_plural = _("norm version mappings")
+
+    def __str__(self) -> str:
+        return f"{self.norm.key} {self.from_version.version} → {self.to_version.version}"

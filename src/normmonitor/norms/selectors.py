@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import deque
 from typing import Any
 
-from .models import NormVersion, Requirement
+from .mapping import ItemMap, MappingDocument
+from .models import NormMapping, NormVersion, Requirement
 from .normfile import FLEVOLANDSE_NORM_PATH
 
-__all__ = ["FLEVOLANDSE_NORM_PATH", "get_norm_version", "norm_tree"]
+__all__ = [
+    "FLEVOLANDSE_NORM_PATH",
+    "get_norm_version",
+    "item_codes",
+    "norm_tree",
+    "version_path",
+]
 
 
 def get_norm_version(key: str, version: str | None = None) -> NormVersion:
@@ -98,3 +106,78 @@ def _natural(label: str) -> tuple:
         for part in re.split(r"(\d+)", label)
         if part
     )
+
+
+def item_codes(norm_version: NormVersion) -> list[str]:
+    """Every requirement code of a version, in tree order."""
+    return list(norm_version.requirements.order_by("order").values_list("code", flat=True))
+
+
+# Resolved maps per mapping row: the rows' content and the versions they link never change.
+_item_maps: dict[int, ItemMap] = {}
+
+
+def _resolved(mapping: NormMapping) -> ItemMap:
+    item_map = _item_maps.get(mapping.pk)
+    if item_map is None:
+        item_map = MappingDocument.from_dict(mapping.document).resolve(
+            item_codes(mapping.from_version), item_codes(mapping.to_version)
+        )
+        _item_maps[mapping.pk] = item_map
+    return item_map
+
+
+def version_path(start: NormVersion, end: NormVersion) -> list[ItemMap] | None:
+    """The chain of item maps that carries the item codes of ``start`` into those of ``end``:
+    empty for the same version, None when the versions are not linked (another norm, or no
+    mapping loaded). Revisions of one version label are linked by code; loaded mappings link
+    version labels in both directions (read backwards, a split is a merge)."""
+    if start.pk == end.pk:
+        return []
+    if start.norm_id != end.norm_id:
+        return None
+    versions = {v.pk: v for v in NormVersion.objects.filter(norm_id=start.norm_id)}
+    edges: dict[int, list[tuple[int, object]]] = {pk: [] for pk in versions}
+    for a in versions.values():
+        for b in versions.values():
+            if a.pk != b.pk and a.version == b.version:
+                edges[a.pk].append((b.pk, ("revision", a.pk, b.pk)))
+    latest: dict[tuple[int, int], NormMapping] = {}
+    mappings = NormMapping.objects.filter(norm_id=start.norm_id).select_related(
+        "from_version", "to_version"
+    )
+    for mapping in mappings.order_by("loaded_at", "pk"):
+        latest[(mapping.from_version_id, mapping.to_version_id)] = mapping
+    for (a, b), mapping in latest.items():
+        edges[a].append((b, ("forward", mapping)))
+        edges[b].append((a, ("backward", mapping)))
+
+    previous: dict[int, tuple[int, object]] = {}
+    queue = deque([start.pk])
+    seen = {start.pk}
+    while queue:
+        node = queue.popleft()
+        if node == end.pk:
+            break
+        for neighbour, how in edges.get(node, []):
+            if neighbour not in seen:
+                seen.add(neighbour)
+                previous[neighbour] = (node, how)
+                queue.append(neighbour)
+    if end.pk not in seen:
+        return None
+    steps: list[ItemMap] = []
+    node = end.pk
+    while node != start.pk:
+        node, how = previous[node]
+        kind = how[0]
+        if kind == "revision":
+            steps.append(
+                ItemMap.identity(item_codes(versions[how[1]]), item_codes(versions[how[2]]))
+            )
+        elif kind == "forward":
+            steps.append(_resolved(how[1]))
+        else:
+            steps.append(_resolved(how[1]).inverse())
+    steps.reverse()
+    return steps

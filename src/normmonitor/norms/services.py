@@ -12,11 +12,21 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Norm, NormVersion, Requirement, ScaleLevel, Theme
-from .normfile import FLEVOLANDSE_NORM_PATH, NormDocument, read_norm_file
+from .mapping import MappingDocument, MappingError, read_mapping_file
+from .models import Norm, NormMapping, NormVersion, Requirement, ScaleLevel, Theme
+from .normfile import FLEVOLANDSE_NORM_PATH, NormDocument, Problem, read_norm_file
 
-__all__ = ["FLEVOLANDSE_NORM_PATH", "LoadResult", "load_norm", "load_norm_file"]
+__all__ = [
+    "FLEVOLANDSE_NORM_PATH",
+    "LoadResult",
+    "MappingLoadResult",
+    "load_mapping",
+    "load_mapping_file",
+    "load_norm",
+    "load_norm_file",
+]
 
 
 @dataclass(frozen=True)
@@ -135,3 +145,62 @@ def _describe(norm_version: NormVersion) -> str:
         f"{norm_version.norm.key} {norm_version.version} revision {norm_version.revision} "
         f"(sha256 {norm_version.content_hash[:12]})"
     )
+
+
+@dataclass(frozen=True)
+class MappingLoadResult:
+    mapping: NormMapping
+    created: bool
+    message: str
+
+
+def load_mapping(document: MappingDocument) -> MappingLoadResult:
+    """Store a mapping between two loaded versions of a norm (the latest revision of each
+    label). The mapping must account for every item of both versions (MappingError otherwise).
+    Idempotent: the same content for the same pair of versions changes nothing."""
+    from .selectors import get_norm_version  # selectors import models only; no cycle
+
+    try:
+        from_version = get_norm_version(document.norm, document.from_version)
+        to_version = get_norm_version(document.norm, document.to_version)
+    except NormVersion.DoesNotExist as missing:
+        raise MappingError(
+            [Problem("", f"{missing}; load the norm files before the mapping")],
+            f"mapping {document.from_version} → {document.to_version}",
+        ) from missing
+    item_map = document.resolve(
+        list(from_version.requirements.order_by("order").values_list("code", flat=True)),
+        list(to_version.requirements.order_by("order").values_list("code", flat=True)),
+    )
+    with transaction.atomic():
+        latest = (
+            NormMapping.objects.filter(from_version=from_version, to_version=to_version)
+            .order_by("-loaded_at", "-pk")
+            .first()
+        )
+        described = f"{document.norm} {document.from_version} → {document.to_version}"
+        if latest is not None and latest.content_hash == document.content_hash:
+            return MappingLoadResult(latest, False, f"unchanged: mapping {described}")
+        # An older content loaded again becomes current: its row is reused (the content is
+        # unique per pair) and only its load time, which orders the rows, moves on.
+        existing = NormMapping.objects.filter(
+            from_version=from_version, to_version=to_version, content_hash=document.content_hash
+        ).first()
+        if existing is not None:
+            NormMapping.objects.filter(pk=existing.pk).update(loaded_at=timezone.now())
+            existing.refresh_from_db()
+            return MappingLoadResult(existing, True, f"made current again: mapping {described}")
+        mapping = NormMapping.objects.create(
+            norm=from_version.norm,
+            from_version=from_version,
+            to_version=to_version,
+            content_hash=document.content_hash,
+            document=document.to_dict(),
+        )
+    counts = ", ".join(f"{n} {relation}" for relation, n in item_map.counts().items() if n)
+    return MappingLoadResult(mapping, True, f"created: mapping {described} ({counts})")
+
+
+def load_mapping_file(path: str | Path) -> MappingLoadResult:
+    """Parse and load a mapping file; raises mapping.MappingError when it is invalid."""
+    return load_mapping(read_mapping_file(path))
