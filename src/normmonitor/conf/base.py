@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    "rest_framework",
+    "drf_spectacular",
     "normmonitor.core",
     "normmonitor.audit",
     "normmonitor.access",
@@ -165,12 +167,58 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# LOG_FORMAT: "plain" (default) or "json", one object per line (production's default).
+LOG_FORMAT = env("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "normmonitor.api.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+}
+
+# The REST API (normmonitor.api, docs/api.md): token or session authentication, JSON only,
+# errors as application/problem+json, no trailing slashes, schema by drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "normmonitor.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "normmonitor.api.parsers.MergePatchParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "normmonitor.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "normmonitor.api.problems.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "UNICODE_JSON": True,
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Normmonitor API",
+    "DESCRIPTION": "Norms, organisations, regions, monitoring rounds, assessments and scores. "
+    "See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "normmonitor.api.schema.add_problem_responses",
+    ],
+    "CONTACT": {"name": "Normmonitor"},
+    "LICENSE": {"name": "EUPL-1.2"},
 }
 
 # Evidence (documents per item): stored outside the web root, served only by a checked download.
