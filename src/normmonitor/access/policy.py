@@ -184,3 +184,18 @@ rules.add_perm(
 rules.add_perm("evidence.add_evidence", edits_assessed_organisation & assessment_round_is_open)
 rules.add_perm("norms.manage_norm", is_administrator)
 rules.add_perm("access.manage_membership", is_administrator)
+
+# API tokens (issue #7): everyone creates and revokes their own; an administrator may revoke
+# anyone's. A token acts with exactly its user's permissions above.
+@rules.predicate
+def is_same_user(user: Any, other: Any) -> bool:
+    return other is not None and user.is_authenticated and user.pk == getattr(other, "pk", None)
+
+
+@rules.predicate
+def owns_api_token(user: Any, token: Any) -> bool:
+    return token is not None and user.is_authenticated and token.user_id == user.pk
+
+
+rules.add_perm("api.create_token", is_same_user)
+rules.add_perm("api.revoke_token", owns_api_token | is_administrator)
