@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -112,7 +113,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         set_rollback()
         if isinstance(exc, exceptions.ValidationError):
             return problem(
-                400,
+                exc.status_code,
                 _("The request has invalid parameters."),
                 request=request,
                 headers=headers,
@@ -136,6 +137,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return problem(500, _("Something went wrong on our side."), request=request)
 
 
+@csrf_exempt  # answers every method with 404; nothing to protect, and no HTML 403 instead
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Everything under /api/v1/ that matches no operation, including a path with a trailing
     slash (the API has none): a problem response rather than an HTML page or a redirect."""

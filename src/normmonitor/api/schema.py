@@ -71,6 +71,8 @@ _WRITE_PROBLEMS = {
     "409": "Conflict: a stale version (given in the body) or a round that is not open.",
     "412": "The If-Match version is not the current one.",
     "415": "The body is not JSON.",
+    "422": "Well-formed, but refused: a level not on the scale, a missing explanation… "
+    "(see invalidParams).",
     "428": "Neither If-Match nor a version in the body.",
 }
 

@@ -57,5 +57,5 @@ urlpatterns = [
     ),
     path("api/v1/comparisons", views.ComparisonView.as_view(), name="comparisons"),
     # Anything else below /api/v1/ (a trailing slash, an unknown path): a problem, not HTML.
-    re_path(r"^api/v1(?:/.*)?$", not_found, name="not-found"),
+    re_path(r"^api/v1(?:/[\s\S]*)?$", not_found, name="not-found"),
 ]

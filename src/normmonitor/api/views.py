@@ -38,6 +38,13 @@ from .problems import API_VERSION, PRECONDITION_REQUIRED, STALE_VERSION, problem
 REQUIREMENT_CODE = r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}"
 
 
+class Unprocessable(exceptions.ValidationError):
+    """Well-formed input that the domain refuses (422): a level that is not on this norm's
+    scale, a missing explanation, a version that contradicts If-Match. Malformed input is 400."""
+
+    status_code = 422
+
+
 class ApiView(APIView):
     """Read-only unless a subclass adds methods; every response carries API-Version."""
 
@@ -50,7 +57,8 @@ class ApiView(APIView):
 
     @staticmethod
     def query(serializer_class: type, request: Request) -> dict[str, Any]:
-        serializer = serializer_class(data=request.query_params)
+        # A plain dict, so that an empty value is validated (a QueryDict would drop it).
+        serializer = serializer_class(data=request.query_params.dict())
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -454,7 +462,7 @@ class AnswerDetail(ApiView):
             match = _ETAG.match(header)
             expected = int(match.group(1)) if match else -1
             if "version" in data and data["version"] != expected:
-                raise exceptions.ValidationError(
+                raise Unprocessable(
                     {"version": [_("The version differs from the If-Match header.")]}
                 )
         elif "version" in data:
@@ -473,7 +481,7 @@ class AnswerDetail(ApiView):
         explanation = data.get("explanation", answer.explanation)
         needs_explanation = level is not None and not level.achieved and not level.not_applicable
         if needs_explanation and not explanation.strip():
-            raise exceptions.ValidationError(
+            raise Unprocessable(
                 {
                     "explanation": [
                         _("Explain why this ambition is not (fully) achieved and what is planned.")
@@ -483,9 +491,7 @@ class AnswerDetail(ApiView):
         last_done_on = data.get("lastDoneOn", answer.last_done_on)
         if not answer.requirement.recurrence:
             if data.get("lastDoneOn") is not None:
-                raise exceptions.ValidationError(
-                    {"lastDoneOn": [_("This requirement is not a periodic duty.")]}
-                )
+                raise Unprocessable({"lastDoneOn": [_("This requirement is not a periodic duty.")]})
             last_done_on = None
         try:
             saved = assessment_services.answer_update(
@@ -518,7 +524,7 @@ def _level(assessment: Assessment, code: str | None) -> Any:
         return None
     level = assessment.round.norm_version.scale.filter(code=code).first()
     if level is None:
-        raise exceptions.ValidationError({"level": [_("That rating is not on this norm's scale.")]})
+        raise Unprocessable({"level": [_("That rating is not on this norm's scale.")]})
     return level
 
 
