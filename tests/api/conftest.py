@@ -22,6 +22,7 @@ def api(token_for) -> Callable[[object | None], APIClient]:
 
     def make(user=None) -> APIClient:
         client = APIClient()
+        client.default_format = "json"  # bodies as JSON unless a test says otherwise
         if user is not None:
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")
         return client
