@@ -720,6 +720,8 @@ class _Validator:
                 _join(path, "detection"), "may only hold strings, numbers, lists, mappings"
             )
             detection = {}
+        elif "scan" in detection:
+            self.scan_rules(detection["scan"], _join(path, "detection"))
 
         spec = RequirementSpec(
             code=code,
@@ -741,6 +743,14 @@ class _Validator:
         if rating == "derived" and not children_raw:
             self.problem(_join(path, "rating"), "a derived rating needs children to derive it from")
         return replace(spec, children=tuple(filter(None, children)))
+
+    def scan_rules(self, scan: Any, path: str) -> None:
+        """``detection.scan`` holds document-scan rules (docs/document-scan.md); other keys of
+        ``detection`` are passed on unchecked."""
+        from normmonitor.documentscan.scanner.rules import validate
+
+        for where, message in validate(scan, "scan"):
+            self.problem(_join(path, where), message)
 
     def choice(
         self, item: dict, key: str, path: str, choices: tuple[str, ...], default: str
