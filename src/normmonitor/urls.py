@@ -1,12 +1,16 @@
+from allauth.account import views as account_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from normmonitor.core import views as core_views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Logging in and out through django-allauth (MFA, lockout, password reset): see
+    # docs/security.md. The short names stay for LOGIN_URL and the templates.
+    path("login/", account_views.login, name="login"),
+    path("logout/", account_views.logout, name="logout"),
+    path("konto/", include("allauth.urls")),
+    path("", include("normmonitor.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", core_views.health, name="health"),
     path("beheer/django/", admin.site.urls),

@@ -2,6 +2,7 @@
 environment; see docs/deployment.md. Environment modules (dev, test, production) import this."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,8 +40,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "django.contrib.humanize",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    "normmonitor.accounts",  # before allauth: its templates override allauth's
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "axes",
     "rest_framework",
     "drf_spectacular",
     "normmonitor.core",
@@ -70,11 +78,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "normmonitor.core.middleware.SessionIdleTimeoutMiddleware",
     "normmonitor.core.middleware.LoginRequiredMiddleware",
+    "normmonitor.accounts.middleware.MfaRequiredMiddleware",
     "normmonitor.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "normmonitor.urls"
@@ -137,12 +150,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses while an account or address is locked
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "normmonitor@localhost")
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -159,6 +175,8 @@ STORAGES = {
 }
 
 SESSION_COOKIE_AGE = 60 * 60 * 8  # one working day
+# Logged out after this long without a request (core.middleware.SessionIdleTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = int(env("NORMMONITOR_SESSION_IDLE_MINUTES", "30") or 30) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -220,6 +238,41 @@ SPECTACULAR_SETTINGS = {
     "CONTACT": {"name": "Normmonitor"},
     "LICENSE": {"name": "EUPL-1.2"},
 }
+
+# Accounts (django-allauth): accounts are created by administrators; no sign-up. Log in with the
+# user name; password reset by e-mail; TOTP, security keys (WebAuthn) and recovery codes.
+ACCOUNT_ADAPTER = "normmonitor.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # the other sessions end, this one stays
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to addresses that have no account
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Normmonitor] "
+MFA_ADAPTER = "normmonitor.accounts.mfa_adapter.MFAAdapter"  # secrets encrypted at rest
+NORMMONITOR_MFA_KEY = env("NORMMONITOR_MFA_KEY", "") or ""
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Normmonitor"
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # addresses are entered by administrators, not self-claimed
+MFA_PASSKEY_LOGIN_ENABLED = False
+USERSESSIONS_TRACK_ACTIVITY = False
+# Roles that must use a second factor (docs/security.md). The demo settings switch this off.
+NORMMONITOR_MFA_REQUIRED_ROLES = env_list(
+    "NORMMONITOR_MFA_REQUIRED_ROLES", "administrator,coordinator"
+)
+
+# Lockout after repeated failed logins (django-axes): five failures for one user name, or from
+# one address, block further attempts for a quarter of an hour; every failure is audited.
+AXES_FAILURE_LIMIT = int(env("NORMMONITOR_LOGIN_FAILURE_LIMIT", "5") or 5)
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("NORMMONITOR_LOCKOUT_MINUTES", "15") or 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "normmonitor.accounts.views.locked_out"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_ENABLE_ADMIN = False
 
 # Evidence (documents per item): stored outside the web root, served only by a checked download.
 EVIDENCE_ROOT = Path(env("NORMMONITOR_EVIDENCE_DIR") or DATA_DIR / "evidence").resolve()

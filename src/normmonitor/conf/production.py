@@ -20,6 +20,8 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "normmonitor@localhost")
 
 # Structured logs for the log collector: one JSON object per line (LOG_FORMAT=plain to opt out).

@@ -17,3 +17,6 @@ STORAGES = {
 }
 LANGUAGE_CODE = "nl"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Tests log users in with force_login; the security tests switch these on where they test them.
+NORMMONITOR_MFA_REQUIRED_ROLES: list[str] = []
+AXES_ENABLED = False
