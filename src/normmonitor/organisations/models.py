@@ -57,6 +57,15 @@ class Region(models.Model):
         blank=True,
         help_text=_("When every member should have implemented the norm (Flevoland: June 2022)."),
     )
+    ratings_visible_to_members = models.BooleanField(
+        _("members see each other's ratings"),
+        default=True,
+        help_text=_(
+            "Whether the members of the region see the rating heatmap of all its organisations. "
+            "Explanations and evidence stay visible only to the organisation itself and the "
+            "region's coordinators."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
