@@ -86,13 +86,20 @@ def mask(text: str) -> str:
     return "".join(pieces)
 
 
-def cited_numbers(text: str) -> set[str]:
-    """Keys of the articles of *this* regulation that a text cites (references to articles of
-    other laws, "artikel 13b van de Opiumwet", are left out)."""
-    cited: set[str] = set()
+def citations(text: str) -> list[tuple[int, set[str]]]:
+    """(offset, keys) of every citation of articles of *this* regulation in a text; references
+    to articles of other laws ("artikel 13b van de Opiumwet") are left out."""
+    found = []
     for match in _CITATION.finditer(text):
         law = match.group("law") or ""
         if law and not law.lower().startswith("deze"):
             continue
-        cited.update(number_key(n) for n in _SPLIT_NUMBERS.findall(match.group("numbers")))
-    return cited
+        found.append(
+            (match.start(), {number_key(n) for n in _SPLIT_NUMBERS.findall(match.group("numbers"))})
+        )
+    return found
+
+
+def cited_numbers(text: str) -> set[str]:
+    """Keys of the articles of this regulation that a text cites."""
+    return {key for _offset, keys in citations(text) for key in keys}
