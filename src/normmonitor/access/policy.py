@@ -199,3 +199,98 @@ def owns_api_token(user: Any, token: Any) -> bool:
 
 rules.add_perm("api.create_token", is_same_user)
 rules.add_perm("api.revoke_token", owns_api_token | is_administrator)
+
+
+# Analysis, actions, initiatives and the resilience scan (issue #5): see docs/analysis.md.
+# Region-wide views (the waterbed, comparisons across organisations, the bottleneck list) are
+# for the region's coordinators and administrators; an organisation's members see their own
+# trends, actions, initiatives and scans. Actions and scans have an ``organisation``;
+# initiatives have ``organisations`` and an optional ``region``.
+def _subject_organisation(obj: Any) -> Organisation | None:
+    return getattr(obj, "organisation", None) if obj is not None else None
+
+
+@rules.predicate
+def coordinates_subject_organisation(user: Any, obj: Any) -> bool:
+    return coordinates_organisation(user, _subject_organisation(obj))
+
+
+@rules.predicate
+def is_member_of_subject_organisation(user: Any, obj: Any) -> bool:
+    return is_member_of_organisation(user, _subject_organisation(obj))
+
+
+@rules.predicate
+def edits_subject_organisation(user: Any, obj: Any) -> bool:
+    return edits_organisation(user, _subject_organisation(obj))
+
+
+def _initiative_ids(initiative: Any) -> tuple[set[int], set[int]]:
+    organisations = {o.pk for o in initiative.organisations.all()}
+    regions = {r.pk for o in initiative.organisations.all() for r in o.regions.all()}
+    if initiative.region_id is not None:
+        regions.add(initiative.region_id)
+    return organisations, regions
+
+
+@rules.predicate
+def coordinates_initiative(user: Any, initiative: Any) -> bool:
+    coordinated = grants_for(user).coordinated_regions
+    return initiative is not None and bool(coordinated & _initiative_ids(initiative)[1])
+
+
+@rules.predicate
+def is_member_of_initiative(user: Any, initiative: Any) -> bool:
+    members = grants_for(user).member_organisations
+    return initiative is not None and bool(members & _initiative_ids(initiative)[0])
+
+
+@rules.predicate
+def edits_initiative(user: Any, initiative: Any) -> bool:
+    edited = grants_for(user).edited_organisations
+    return initiative is not None and bool(edited & _initiative_ids(initiative)[0])
+
+
+rules.add_perm("analysis.view_region_analysis", is_administrator | coordinates_region)
+rules.add_perm("analysis.manage_region_analysis", is_administrator | coordinates_region)
+rules.add_perm(
+    "analysis.view_organisation_analysis",
+    is_administrator | coordinates_organisation | is_member_of_organisation,
+)
+rules.add_perm("actions.view_bottlenecks", is_administrator | coordinates_region)
+rules.add_perm(
+    "actions.view_action",
+    is_administrator | coordinates_subject_organisation | is_member_of_subject_organisation,
+)
+rules.add_perm(
+    "actions.add_action", is_administrator | coordinates_organisation | edits_organisation
+)
+rules.add_perm(
+    "actions.change_action",
+    is_administrator | coordinates_subject_organisation | edits_subject_organisation,
+)
+rules.add_perm(
+    "initiatives.view_initiative",
+    is_administrator | coordinates_initiative | is_member_of_initiative,
+)
+rules.add_perm("initiatives.add_initiative", is_administrator | coordinates_region)
+rules.add_perm(
+    "initiatives.change_initiative", is_administrator | coordinates_initiative | edits_initiative
+)
+rules.add_perm(
+    "resiliencescan.view_scan",
+    is_administrator | coordinates_subject_organisation | is_member_of_subject_organisation,
+)
+rules.add_perm(
+    "resiliencescan.add_scan", is_administrator | coordinates_organisation | edits_organisation
+)
+rules.add_perm(
+    "resiliencescan.change_scan",
+    is_administrator | coordinates_subject_organisation | edits_subject_organisation,
+)
+
+# Management inside the application (normmonitor.beheer, issue #8): administrators only.
+rules.add_perm("beheer.view_management", is_administrator)
+rules.add_perm("organisations.manage_organisation", is_administrator)
+rules.add_perm("organisations.manage_region", is_administrator)
+rules.add_perm("access.manage_user", is_administrator)
