@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("normmonitor.documentscan.urls")),
     path("", include("normmonitor.reports.urls")),
     path("", include("normmonitor.api.urls")),
+    path("", include("normmonitor.beheer.urls")),
 ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "normmonitor.reports",
     "normmonitor.api",
     "normmonitor.demo",
+    "normmonitor.beheer",
 ]
 
 MIDDLEWARE = [
