@@ -4,7 +4,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from .exceptions import Refused
 
 
 def check(request: HttpRequest, permission: str, obj: Any = None) -> None:
@@ -26,3 +29,10 @@ def health(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 403 page (handler403): shows a reason only when it was written for the user."""
+    reason = str(exception) if isinstance(exception, Refused) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
+
