@@ -11,9 +11,14 @@ from normmonitor.rounds.models import MonitoringRound
 
 
 def _status(outcome) -> str | None:
+    """A rated item's level; for a derived item its sub-items achieved (3/5) or its status."""
     if outcome is None:
         return None
-    return outcome.level or outcome.status
+    if outcome.level:
+        return outcome.level
+    if outcome.applicable_children:
+        return f"{outcome.achieved_children}/{outcome.applicable_children}"
+    return outcome.status
 
 
 class Command(BaseCommand):

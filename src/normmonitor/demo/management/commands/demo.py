@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -14,20 +15,33 @@ from django.db import transaction
 
 from normmonitor import organisations
 from normmonitor.access.models import Membership, Role
+from normmonitor.actions import services as action_services
+from normmonitor.actions.models import Action
 from normmonitor.assessments.models import Answer
 from normmonitor.audit.services import record
 from normmonitor.demo.scenario import (
     ACHIEVED_NOTES,
     MISSING_NOTES,
+    NORM_2_PARTNERS,
+    NORM_2_ROUND,
     OWNERS,
     ROUNDS,
     RoundPlan,
     organisation_ranking,
 )
-from normmonitor.norms.models import NormVersion, Requirement
-from normmonitor.norms.services import FLEVOLANDSE_NORM_PATH, load_norm_file
+from normmonitor.demo.scenario import ACTIONS as DEMO_ACTIONS
+from normmonitor.demo.scenario import INITIATIVES as DEMO_INITIATIVES
+from normmonitor.demo.scenario import SCANS as DEMO_SCANS
+from normmonitor.initiatives import services as initiative_services
+from normmonitor.initiatives.models import Initiative
+from normmonitor.norms.mapping import FLEVOLANDSE_MAPPING_PATH, FLEVOLANDSE_NORM_2_PATH
+from normmonitor.norms.models import Norm, NormVersion, Requirement
+from normmonitor.norms.services import FLEVOLANDSE_NORM_PATH, load_mapping_file, load_norm_file
 from normmonitor.organisations.models import Organisation, Region
 from normmonitor.organisations.services import load_region_fixture
+from normmonitor.resiliencescan import services as scan_services
+from normmonitor.resiliencescan.models import Scan
+from normmonitor.resiliencescan.questionnaire import WEERBAARHEIDSSCAN_PATH
 from normmonitor.rounds import services as round_services
 from normmonitor.rounds.models import MonitoringRound
 
@@ -45,6 +59,7 @@ DEMO_USERS = (
     ("urk", "Ulbe Urk", Role.EDITOR, "GM0184"),
     ("zeewolde", "Zara Zeewolde", Role.EDITOR, "GM0050"),
     ("provincie", "Pim Provincie", Role.EDITOR, "PV24"),
+    ("waterschap", "Wouter Waterschap", Role.EDITOR, "zuiderzeeland"),
     ("lezer-almere", "Lotte Lezer", Role.READER, "GM0034"),
 )
 
@@ -71,10 +86,17 @@ class Command(BaseCommand):
             region.target_date = date(2022, 6, 30)
             region.save(update_fields=["target_date"])
         self.stdout.write(f"Region: {region.name} with {region.members.count()} organisations")
+        # The partners that joined with Norm 2.0 (2025); rounds on 1.0 do not include them.
+        for code, name, kind in NORM_2_PARTNERS:
+            partner, _created = Organisation.objects.get_or_create(
+                code=code, defaults={"name": name, "type": kind}
+            )
+            region.members.add(partner)
         self._users(region)
         previous = None
         for plan in ROUNDS:
             previous = self._round(plan, region, result.norm_version, previous)
+        self._analysis_demo(region)
         self._print_logins()
         if not no_serve:
             call_command("runserver", addrport, use_reloader=False)
@@ -154,7 +176,11 @@ class Command(BaseCommand):
             applicable = [a.code for a in ambitions if organisation_type in a.applies_to]
             weak = set(plan.weak_spots.get(code, ()))
             weak_ambitions = {ambition_of[c] for c in weak}
-            ranking = [a for a in organisation_ranking(code, applicable) if a not in weak_ambitions]
+            ranking = [
+                a
+                for a in organisation_ranking(code, applicable, plan.difficulty)
+                if a not in weak_ambitions
+            ]
             done = set(ranking[: plan.targets.get(code, 0)])
             rng = random.Random(f"{plan.key}-{code}")  # noqa: S311 - demo data, not security
             for answer in organisation_answers:
@@ -176,13 +202,139 @@ class Command(BaseCommand):
                         )
                 answer.owner = rng.choice(OWNERS)
                 answer.carried_over = answer.carried_over and rng.random() > plan.confirmed_share
+            done_rng = random.Random(f"{plan.key}-{code}-done")  # noqa: S311 - demo data
+            for answer in organisation_answers:
+                if code in plan.in_place.get(answer.requirement.code, ()):
+                    answer.level = achieved
+                    answer.explanation = ACHIEVED_NOTES[0]
+                    answer.planned_date = None
+                # Periodic duties record when they were last done (they fall overdue by
+                # themselves once their period has passed: docs/analysis.md).
+                if answer.requirement.recurrence and answer.level_id == achieved.pk:
+                    answer.last_done_on = plan.reference_date - timedelta(
+                        days=done_rng.randint(20, 400)
+                    )
             # A missing derived ambition must have at least one sub-item not achieved.
             _ensure_missing_derived(organisation_answers, ambition_of, done, achieved, partial)
         Answer.objects.bulk_update(
             answers,
-            ["level", "explanation", "planned_date", "owner", "carried_over"],
+            ["level", "explanation", "planned_date", "owner", "carried_over", "last_done_on"],
             batch_size=1000,
         )
+
+    def _analysis_demo(self, region: Region) -> None:
+        """Issue #5: the illustrative Norm 2.0 with its mapping and partners, a round on it,
+        actions, initiatives and resilience scans. Idempotent like the rest of the demo."""
+        norm2 = load_norm_file(FLEVOLANDSE_NORM_2_PATH)
+        self.stdout.write(f"Norm 2.0 (illustrative): {norm2.message}")
+        mapping = load_mapping_file(FLEVOLANDSE_MAPPING_PATH)
+        self.stdout.write(f"Mapping: {mapping.message}")
+        self._round(NORM_2_ROUND, region, norm2.norm_version, None)
+        self._actions()
+        self._initiatives(region)
+        self._scans()
+        self.stdout.write(
+            "Reminders: run `normmonitor remind` (the demo's console e-mail backend prints them)."
+        )
+
+    @transaction.atomic
+    def _actions(self) -> None:
+        users = {u.username: u for u in get_user_model().objects.all()}
+        created = 0
+        for plan in DEMO_ACTIONS:
+            organisation = Organisation.objects.get(code=plan.organisation)
+            if Action.objects.filter(organisation=organisation, origin=plan.origin).exists():
+                continue
+            monitoring_round = MonitoringRound.objects.get(key=plan.round)
+            action = action_services.action_create(
+                actor=None,
+                organisation=organisation,
+                description=plan.description,
+                requirement=monitoring_round.norm_version.requirements.get(code=plan.item),
+                monitoring_round=monitoring_round,
+                owner=plan.owner,
+                owner_user=users.get(plan.owner_user) if plan.owner_user else None,
+                due_date=plan.due_date,
+                origin=plan.origin,
+            )
+            if plan.status != "open":
+                action = action_services.action_update(
+                    actor=None,
+                    action=action,
+                    description=action.description,
+                    owner=action.owner,
+                    owner_user=action.owner_user,
+                    due_date=action.due_date,
+                    status=plan.status,
+                )
+            for username, text in plan.comments:
+                action_services.action_comment(actor=users[username], action=action, text=text)
+            created += 1
+        self.stdout.write(f"Actions: {created} created")
+
+    @transaction.atomic
+    def _initiatives(self, region: Region) -> None:
+        norm = Norm.objects.get(key="flevolandse-norm")
+        created = 0
+        for plan in DEMO_INITIATIVES:
+            if Initiative.objects.filter(title=plan.title).exists():
+                continue
+            organisations = {
+                o.code: o for o in Organisation.objects.filter(code__in=plan.organisations)
+            }
+            initiative_services.initiative_create(
+                actor=None,
+                region=region,
+                data=initiative_services.InitiativeData(
+                    title=plan.title,
+                    organisations=[organisations[code] for code in plan.organisations],
+                    description=plan.description,
+                    lead=organisations[plan.lead],
+                    partners=plan.partners,
+                    status=plan.status,
+                    start_date=plan.start_date,
+                    end_date=plan.end_date,
+                    budget=Decimal(plan.budget) if plan.budget else None,
+                    funding_source=plan.funding_source,
+                    norm=norm,
+                    ambition_codes=plan.ambitions,
+                    source=plan.source,
+                ),
+                funding=[
+                    initiative_services.FundingLine(
+                        source=source, amount=Decimal(amount), year=year, matches=matches
+                    )
+                    for source, amount, year, matches in plan.funding
+                ],
+            )
+            created += 1
+        self.stdout.write(f"Initiatives: {created} created")
+
+    @transaction.atomic
+    def _scans(self) -> None:
+        questionnaire = scan_services.load_questionnaire_file(WEERBAARHEIDSSCAN_PATH)
+        self.stdout.write(f"Questionnaire: {questionnaire.message}")
+        created = 0
+        for code, conducted_on, conducted_by, answers, propose in DEMO_SCANS:
+            organisation = Organisation.objects.get(code=code)
+            if Scan.objects.filter(organisation=organisation, conducted_on=conducted_on).exists():
+                continue
+            scan = scan_services.scan_create(
+                actor=None,
+                organisation=organisation,
+                questionnaire=questionnaire.questionnaire,
+                conducted_on=conducted_on,
+                conducted_by=conducted_by,
+                baseline=True,
+            )
+            scan_services.scan_save(
+                actor=None, scan=scan, answers={q: (a, "") for q, a in answers.items()}
+            )
+            scan = scan_services.scan_complete(actor=None, scan=scan)
+            if propose:
+                scan_services.scan_propose_actions(actor=None, scan=scan)
+            created += 1
+        self.stdout.write(f"Resilience scans: {created} created")
 
     def _print_logins(self) -> None:
         self.stdout.write("")
