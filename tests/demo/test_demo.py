@@ -25,6 +25,7 @@ def test_demo_loads_three_rounds_and_autumn_2022_is_83_percent():
         "flevoland-2021-najaar": "closed",
         "flevoland-2022-najaar": "closed",
         "flevoland-2023-voorjaar": "open",
+        "flevoland-2025-najaar": "closed",  # on the illustrative Norm 2.0 (issue #5)
     }
     scores = json.loads(run("score", "--round", "flevoland-2022-najaar", "--json"))
     assert scores["total"]["achieved"] == 119
@@ -50,6 +51,7 @@ def test_round_and_score_commands(client):
         "flevoland-2021-najaar",
         "flevoland-2022-najaar",
         "flevoland-2023-voorjaar",
+        "flevoland-2025-najaar",
     ]
     assert listed[1]["norm"] == "flevolandse-norm"
     almere = json.loads(
