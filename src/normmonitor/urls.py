@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from normmonitor.core import views as core_views
 
+# A refusal whose reason was written for the user shows it (core.exceptions.Refused).
+handler403 = "normmonitor.core.views.permission_denied"
+
 urlpatterns = [
     # Logging in and out through django-allauth (MFA, lockout, password reset): see
     # docs/security.md. The short names stay for LOGIN_URL and the templates.
