@@ -147,6 +147,59 @@ def assessment_round_is_open(user: Any, assessment: Assessment | None) -> bool:
     return assessment is not None and assessment.round.is_open
 
 
+# An assessment can be changed while its round is open and it is not with the working group:
+# being filled in, or returned with changes requested (then also while the round is in review).
+_EDITABLE_STATUSES = {"draft", "changes_requested"}
+
+
+@rules.predicate
+def assessment_is_editable(user: Any, assessment: Assessment | None) -> bool:
+    if assessment is None or assessment.status not in _EDITABLE_STATUSES:
+        return False
+    state = assessment.round.state
+    return state == "open" or (state == "in_review" and assessment.status == "changes_requested")
+
+
+@rules.predicate
+def assessment_round_is_active(user: Any, assessment: Assessment | None) -> bool:
+    """Open or in review: comments and the working group's review are possible."""
+    return assessment is not None and assessment.round.state in {"open", "in_review"}
+
+
+@rules.predicate
+def assessment_region_shares_ratings(user: Any, assessment: Assessment | None) -> bool:
+    return assessment is not None and assessment.round.region.ratings_visible_to_members
+
+
+@rules.predicate
+def takes_part_in_assessment_round(user: Any, assessment: Assessment | None) -> bool:
+    return assessment is not None and takes_part_in_round(user, assessment.round)
+
+
+@rules.predicate
+def round_shares_ratings(user: Any, round: MonitoringRound | None) -> bool:
+    return round is not None and round.region.ratings_visible_to_members
+
+
+@rules.predicate
+def is_coordinator(user: Any) -> bool:
+    return bool(grants_for(user).coordinated_regions)
+
+
+# Four eyes (ambition 4.3): the working group reviews an item only if the reviewer neither
+# last changed it nor submitted the assessment it belongs to.
+@rules.predicate
+def may_review_answer(user: Any, answer: Any) -> bool:
+    if answer is None:
+        return False
+    assessment = answer.assessment
+    if not (is_administrator(user) or coordinates_assessment(user, assessment)):
+        return False
+    if not assessment_round_is_active(user, assessment):
+        return False
+    return user.pk not in {answer.updated_by_id, assessment.submitted_by_id}
+
+
 # Evidence: the same audience as the organisation's explanations.
 @rules.predicate
 def coordinates_evidence(user: Any, evidence: Any) -> bool:
@@ -174,14 +227,43 @@ rules.add_perm(
     "assessments.view_assessment",
     is_administrator | coordinates_assessment | is_member_of_assessed_organisation,
 )
+# Other organisations of the region see at most the ratings, and only where the region allows.
 rules.add_perm(
-    "assessments.change_assessment", edits_assessed_organisation & assessment_round_is_open
+    "assessments.view_ratings",
+    is_administrator
+    | coordinates_assessment
+    | is_member_of_assessed_organisation
+    | (takes_part_in_assessment_round & assessment_region_shares_ratings),
+)
+rules.add_perm(
+    "rounds.view_heatmap",
+    is_administrator | coordinates_round | (takes_part_in_round & round_shares_ratings),
+)
+rules.add_perm(
+    "assessments.change_assessment", edits_assessed_organisation & assessment_is_editable
+)
+rules.add_perm(
+    "assessments.submit_assessment", edits_assessed_organisation & assessment_is_editable
+)
+rules.add_perm(
+    "assessments.review_assessment",
+    (is_administrator | coordinates_assessment) & assessment_round_is_active,
+)
+rules.add_perm("assessments.review_answer", may_review_answer)
+rules.add_perm(
+    "assessments.comment_assessment",
+    (is_administrator | coordinates_assessment | edits_assessed_organisation)
+    & assessment_round_is_active,
 )
 rules.add_perm(
     "evidence.view_evidence",
     is_administrator | coordinates_evidence | is_member_of_evidence_organisation,
 )
-rules.add_perm("evidence.add_evidence", edits_assessed_organisation & assessment_round_is_open)
+rules.add_perm("evidence.add_evidence", edits_assessed_organisation & assessment_is_editable)
+rules.add_perm("rounds.reopen_round", is_administrator)
+# The audit trail: administrators see everything, coordinators their region's events
+# (audit.selectors.visible_events scopes the list).
+rules.add_perm("audit.view_auditlog", is_administrator | is_coordinator)
 rules.add_perm("norms.manage_norm", is_administrator)
 rules.add_perm("access.manage_membership", is_administrator)
 

@@ -13,7 +13,7 @@ from normmonitor.organisations.models import Organisation
 from normmonitor.rounds.models import MonitoringRound
 from normmonitor.scoring import Item, Level, NormModel, RegionScore, Tally, as_percent, score_region
 
-from .models import Answer, Assessment
+from .models import Answer, Assessment, DeviationStatus
 
 _norm_models: dict[tuple[int, str], NormModel] = {}
 
@@ -53,20 +53,38 @@ def norm_model(norm_version: NormVersion) -> NormModel:
     return model
 
 
+def not_applicable_level(norm_version: NormVersion) -> str | None:
+    """The scale's not-applicable level: what an accepted deviation (maatwerk) counts as."""
+    return (
+        norm_version.scale.filter(not_applicable=True)
+        .order_by("order")
+        .values_list("code", flat=True)
+        .first()
+    )
+
+
 def round_ratings(
     monitoring_round: MonitoringRound, organisation_ids: set[int] | None = None
 ) -> dict[str, tuple[str, dict[str, str | None]]]:
-    """Organisation code → (type, {requirement code → level code or None}), in one query."""
+    """Organisation code → (type, {requirement code → level code or None}), in one query.
+
+    These are the ratings that count: an item with a deviation the working group accepted
+    counts as the norm's not-applicable level, whatever its own rating; a deviation that is
+    only proposed changes nothing (docs/security.md, "Deviations")."""
     answers = Answer.objects.filter(assessment__round=monitoring_round)
     if organisation_ids is not None:
         answers = answers.filter(assessment__organisation_id__in=organisation_ids)
+    not_applicable = not_applicable_level(monitoring_round.norm_version)
     result: dict[str, tuple[str, dict[str, str | None]]] = {}
-    for code, org_type, requirement, level in answers.values_list(
+    for code, org_type, requirement, level, deviation in answers.values_list(
         "assessment__organisation__code",
         "assessment__organisation__type",
         "requirement__code",
         "level__code",
+        "deviation_status",
     ):
+        if deviation == DeviationStatus.ACCEPTED and not_applicable is not None:
+            level = not_applicable
         result.setdefault(code, (org_type, {}))[1][requirement] = level
     return result
 

@@ -11,10 +11,11 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from normmonitor.assessments.models import Answer
+from normmonitor.assessments.models import Answer, ReviewStatus
 from normmonitor.audit.services import record
 from normmonitor.core.exceptions import InvalidState, NotAllowed, ServiceError
 from normmonitor.core.permissions import require
@@ -59,7 +60,10 @@ def _read_checked(uploaded_file: Any) -> tuple[bytes, str, Any]:
 
 
 def _reopen_review(answer: Answer) -> None:
-    """Changed evidence means the item must be looked at again (hook for the review)."""
+    """Changed evidence means an accepted item must be looked at again (four eyes)."""
+    Answer.objects.filter(pk=answer.pk, review_status=ReviewStatus.ACCEPTED).update(
+        review_status=ReviewStatus.PENDING, version=F("version") + 1
+    )
 
 
 def evidence_add(
