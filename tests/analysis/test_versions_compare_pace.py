@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normmonitor.analysis.compare import compare_items, grade, summary
+from normmonitor.analysis.compare import compare_items, compare_outcomes, grade, summary
 from normmonitor.analysis.pace import (
     ItemPace,
     add_period,
@@ -90,9 +90,16 @@ def test_grades_follow_the_scoring_rules():
     missing = outcome("not_achieved", "niet-behaald", Fraction(0))
     unanswered = outcome("unanswered")
     ordered = [unanswered, missing, partial, achieved]
-    grades = [grade(o, RANK) for o in ordered]
+    grades = [grade(o) for o in ordered]
     assert grades == sorted(grades)
     assert len(set(grades)) == 4
+    merged = ItemOutcome("m", "achieved", None, Fraction(1), 2, 2)  # carried, no level
+    assert compare_outcomes(merged, achieved, RANK) == 0
+    second_best = outcome("achieved", "behaald-met-voorbehoud", Fraction(1))
+    assert compare_outcomes(achieved, second_best, {**RANK, "behaald-met-voorbehoud": 2}) == -1
+    three_of_five = ItemOutcome("d", "not_achieved", None, Fraction(3, 5), 3, 5)
+    four_of_six = ItemOutcome("d", "not_achieved", None, Fraction(3, 5), 4, 6)
+    assert compare_outcomes(three_of_five, four_of_six, RANK) == 1
 
 
 def test_compare_classifies_every_item():

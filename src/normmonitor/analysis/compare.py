@@ -14,8 +14,9 @@ Items applicable in neither round are not listed.
 
 The grade orders outcomes as the scoring rules do: achieved above not achieved; then the score
 (the level's weight, the derived mean; unanswered counts 0 as in rule 4); then answered above
-unanswered; then the better level on the scale. So "niet behaald" after "not answered" is an
-improvement (the organisation now says where it stands) and the reverse a worsening.
+unanswered; between equal grades, the better level on the scale (or the larger share of
+sub-items achieved). So "niet behaald" after "not answered" is an improvement (the
+organisation now says where it stands) and the reverse a worsening.
 """
 
 from __future__ import annotations
@@ -47,20 +48,29 @@ class ItemChange:
         return self.change != "unchanged"
 
 
-def grade(outcome: ItemOutcome, level_rank: Mapping[str, int]) -> tuple:
-    """A sortable grade of an applicable outcome (higher is better)."""
-    children = (
-        Fraction(outcome.achieved_children, outcome.applicable_children)
-        if outcome.applicable_children
-        else Fraction(0)
-    )
+def grade(outcome: ItemOutcome) -> tuple:
+    """A sortable grade of an applicable outcome (higher is better): achieved, then the score
+    (unanswered counts 0), then answered."""
     return (
         outcome.status == "achieved",
         outcome.score or Fraction(0),
         outcome.status != "unanswered",
-        level_rank.get(outcome.level or "", 0),
-        children,
     )
+
+
+def compare_outcomes(before: ItemOutcome, after: ItemOutcome, level_rank: Mapping[str, int]) -> int:
+    """-1, 0 or 1 as ``after`` is worse, as good as or better than ``before`` (both
+    applicable). Equal grades are told apart by the level on the scale when both were rated,
+    or by the share of sub-items achieved when both have sub-items; an item carried across
+    versions without a level (a merged item) compares on its grade alone."""
+    first, second = grade(before), grade(after)
+    if first == second:
+        if before.level and after.level:
+            first, second = level_rank.get(before.level, 0), level_rank.get(after.level, 0)
+        elif before.applicable_children and after.applicable_children:
+            first = Fraction(before.achieved_children, before.applicable_children)
+            second = Fraction(after.achieved_children, after.applicable_children)
+    return (second > first) - (second < first)
 
 
 def compare_items(
@@ -85,13 +95,9 @@ def compare_items(
         relation, sources = relations.get(code, ("same", ()))
         if old_applies and new_applies:
             assert old is not None and new is not None
-            old_grade, new_grade = grade(old, level_rank), grade(new, level_rank)
+            direction = compare_outcomes(old, new, level_rank)
             change: Change = (
-                "improved"
-                if new_grade > old_grade
-                else "worsened"
-                if new_grade < old_grade
-                else "unchanged"
+                "improved" if direction > 0 else "worsened" if direction < 0 else "unchanged"
             )
         elif new_applies:
             change = "new"
@@ -115,4 +121,12 @@ def summary(changes: Sequence[ItemChange]) -> dict[Change, int]:
     return {change: counts.get(change, 0) for change in CHANGES}
 
 
-__all__ = ["CHANGES", "Change", "ItemChange", "compare_items", "grade", "summary"]
+__all__ = [
+    "CHANGES",
+    "Change",
+    "ItemChange",
+    "compare_items",
+    "compare_outcomes",
+    "grade",
+    "summary",
+]
