@@ -18,6 +18,7 @@ def test_coordinator_sees_region_dashboard_with_heatmap(client, users, open_roun
     assert len(dashboard.ambitions) == 22
     body = response.content.decode()
     heatmap = body[body.index('class="heatmap"') :]
+    heatmap = heatmap[: heatmap.index("</table>")]
     rows = re.findall(r"<tr>\s*<th scope=\"row\">", heatmap)
     assert len(rows) == 7
     # Meaning is carried by text, not colour alone: every cell has a hidden description.
@@ -40,3 +41,23 @@ def test_editor_has_no_region_dashboard_but_a_start_page_task(client, users, ope
     home = client.get(reverse("dashboard:home"))
     assert home.status_code == 200
     assert reverse("assessments:fill", args=[open_round.key, "GM0034"]) in home.content.decode()
+
+
+def test_heatmap_has_a_text_alternative_listing_the_weak_points(client, users, open_round):
+    achieved = ScaleLevel.objects.get(norm_version=open_round.norm_version, code="behaald")
+    missing = ScaleLevel.objects.get(norm_version=open_round.norm_version, code="niet-behaald")
+    Answer.objects.filter(assessment__round=open_round).update(level=achieved)
+    Answer.objects.filter(
+        assessment__round=open_round,
+        assessment__organisation__code="GM0034",
+        requirement__code="1.1",
+    ).update(level=missing, explanation="Nog niet")
+    client.force_login(users["coordinator"])
+    response = client.get(reverse("dashboard:round", args=[open_round.key]))
+    [point] = response.context["dashboard"].weak_points
+    assert point.ambition.code == "1.1"
+    assert [o.code for o in point.not_achieved] == ["GM0034"] and point.partial == []
+    body = response.content.decode()
+    assert 'class="heatmap-text"' in body
+    # The ambitions' Dutch text is marked as Dutch, also when the interface is English.
+    assert '<abbr title="' in body and 'lang="nl">1.1</abbr>' in body

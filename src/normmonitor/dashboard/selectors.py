@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from normmonitor.access.policy import grants_for
+from normmonitor.assessments.models import Assessment
 from normmonitor.assessments.selectors import round_score
 from normmonitor.norms.models import Requirement, Theme
 from normmonitor.organisations.models import Organisation
@@ -87,6 +92,15 @@ class ThemeRow:
 
 
 @dataclass(frozen=True)
+class WeakPoint:
+    """An ambition that some organisations have not (fully) achieved: the heatmap as text."""
+
+    ambition: Requirement
+    not_achieved: list[Organisation]
+    partial: list[Organisation]
+
+
+@dataclass(frozen=True)
 class RoundDashboard:
     round: MonitoringRound
     score: RegionScore
@@ -97,6 +111,54 @@ class RoundDashboard:
     @property
     def total(self) -> Tally:
         return self.score.total
+
+    @property
+    def weak_points(self) -> list[WeakPoint]:
+        """Per ambition, the organisations that did not or only partly achieve it, for the
+        heatmap's text alternative. Ambitions every organisation achieved are left out."""
+        points = []
+        for index, ambition in enumerate(self.ambitions):
+            cells = [(row.organisation, row.cells[index]) for row in self.organisations]
+            missing = [org for org, cell in cells if cell.css == "not-achieved"]
+            partial = [org for org, cell in cells if cell.css == "partial"]
+            if missing or partial:
+                points.append(WeakPoint(ambition, missing, partial))
+        return points
+
+
+@dataclass(frozen=True)
+class RoundLink:
+    """A round in a list, with the page this user may open for it (or none)."""
+
+    round: MonitoringRound
+    url: str | None
+
+
+def round_links(user: Any, rounds: Iterable[MonitoringRound]) -> list[RoundLink]:
+    """Link each round to the region's dashboard when the user may see it, else to the user's
+    own organisation's assessment in that round (one query for all rounds)."""
+    rounds = list(rounds)
+    members = grants_for(user).member_organisations
+    own: dict[int, Assessment] = {}
+    if members:
+        for assessment in (
+            Assessment.objects.filter(round__in=rounds, organisation__in=members)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ):
+            own.setdefault(assessment.round_id, assessment)
+    links = []
+    for monitoring_round in rounds:
+        url = None
+        if user.has_perm("rounds.view_dashboard", monitoring_round):
+            url = reverse("dashboard:round", args=[monitoring_round.key])
+        elif monitoring_round.pk in own:
+            assessment = own[monitoring_round.pk]
+            url = reverse(
+                "assessments:detail", args=[monitoring_round.key, assessment.organisation.code]
+            )
+        links.append(RoundLink(monitoring_round, url))
+    return links
 
 
 def round_dashboard(monitoring_round: MonitoringRound) -> RoundDashboard:

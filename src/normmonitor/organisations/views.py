@@ -2,11 +2,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from normmonitor.access.selectors import visible_assessments
+from normmonitor.access.selectors import visible_assessments, visible_organisations
 from normmonitor.assessments.selectors import round_score
 from normmonitor.core.views import check
 
 from .models import Organisation
+
+
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """The organisations the user may see, by type."""
+    organisations = (
+        visible_organisations(request.user).prefetch_related("regions").order_by("type", "name")
+    )
+    return render(request, "organisations/list.html", {"organisations": organisations})
 
 
 @require_GET

@@ -1,0 +1,200 @@
+"""The start page's task list: what the user has to do now, gathered from every app.
+
+An app contributes tasks with a module ``tasks.py`` holding
+``TASK_PROVIDERS = [callable(user, today) -> Iterable[Task]]``, found at start-up in
+INSTALLED_APPS order, the same way as the navigation (core/navigation.py). This module holds
+the dashboard's own providers: assessments to fill in, and rounds a coordinator has to move on.
+
+Hooks for the apps still to come: the review workflow adds "changes requested" tasks
+(``kind=KIND_CHANGES_REQUESTED``) and the actions app "actions due" (``KIND_ACTION_DUE``), each
+from its own ``tasks.py``; nothing here needs to change for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from normmonitor.access.selectors import editable_assessments, visible_rounds
+from normmonitor.assessments.models import Assessment
+from normmonitor.assessments.selectors import progress_by_assessment
+from normmonitor.rounds.models import RoundState
+
+#: How close a due date must be for a task to be marked "due soon".
+DUE_SOON = dt.timedelta(days=14)
+
+KIND_FILL_IN = "fill_in"
+KIND_CHANGES_REQUESTED = "changes_requested"
+KIND_ACTION_DUE = "action_due"
+KIND_ROUND = "round"
+
+KIND_LABELS = {
+    KIND_FILL_IN: gettext_lazy("To fill in"),
+    KIND_CHANGES_REQUESTED: gettext_lazy("Changes requested"),
+    KIND_ACTION_DUE: gettext_lazy("Action due"),
+    KIND_ROUND: gettext_lazy("Monitoring round"),
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing to do. ``title`` is the link text and says what to do; ``detail`` is one line of
+    context; ``done``/``total`` show progress where there is any."""
+
+    kind: str
+    title: str
+    url: str
+    detail: str = ""
+    due: dt.date | None = None
+    done: int | None = None
+    total: int | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task as the start page shows it, with its urgency on the day it is shown."""
+
+    task: Task
+    urgency: str  # "overdue", "due_soon" or ""
+    days_left: int | None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.task, name)
+
+
+TaskProvider = Callable[[Any, dt.date], Iterable[Task]]
+
+
+@cache
+def task_providers() -> tuple[TaskProvider, ...]:
+    providers: list[TaskProvider] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("normmonitor."):
+            continue
+        try:
+            module = import_module(f"{config.name}.tasks")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{config.name}.tasks":
+                raise
+            continue
+        providers.extend(getattr(module, "TASK_PROVIDERS", ()))
+    return tuple(providers)
+
+
+def tasks_for(user: Any, today: dt.date) -> list[TaskView]:
+    """Every task of the user, the overdue first, then by due date."""
+    views = []
+    for provider in task_providers():
+        for task in provider(user, today):
+            days_left = (task.due - today).days if task.due else None
+            if days_left is not None and days_left < 0:
+                urgency = "overdue"
+            elif days_left is not None and days_left <= DUE_SOON.days:
+                urgency = "due_soon"
+            else:
+                urgency = ""
+            views.append(TaskView(task, urgency, days_left))
+    views.sort(key=lambda view: (view.due is None, view.due or dt.date.max, view.title))
+    return views
+
+
+# -- The dashboard's own providers ------------------------------------------------------------
+
+
+def fill_in_tasks(user: Any, today: dt.date) -> Iterable[Task]:
+    """An editor's assessments in open rounds."""
+    assessments = editable_assessments(user).order_by("round__deadline", "organisation__name")
+    progress = progress_by_assessment(assessments)
+    for assessment in assessments:
+        p = progress.get(assessment.pk)
+        parts = []
+        if p is not None:
+            parts.append(
+                _("%(answered)s of %(total)s answered") % {"answered": p.answered, "total": p.total}
+            )
+            if p.carried_over:
+                parts.append(
+                    ngettext(
+                        "%(counter)s carried over, to confirm",
+                        "%(counter)s carried over, to confirm",
+                        p.carried_over,
+                    )
+                    % {"counter": p.carried_over}
+                )
+        yield Task(
+            kind=KIND_FILL_IN,
+            title=_("Fill in %(organisation)s for %(round)s")
+            % {"organisation": assessment.organisation.name, "round": assessment.round.name},
+            url=reverse(
+                "assessments:fill", args=[assessment.round.key, assessment.organisation.code]
+            ),
+            detail=" · ".join(parts),
+            due=assessment.round.deadline,
+            done=p.answered if p else None,
+            total=p.total if p else None,
+        )
+
+
+def round_tasks(user: Any, today: dt.date) -> Iterable[Task]:
+    """Rounds the user manages that need a step: a draft to open, an open round to follow up
+    until its deadline, a round in review to close."""
+    rounds = [
+        r
+        for r in visible_rounds(user).exclude(state=RoundState.CLOSED).order_by("deadline")
+        if user.has_perm("rounds.manage_round", r)
+    ]
+    if not rounds:
+        return
+    complete: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    assessments = Assessment.objects.filter(round__in=[r.pk for r in rounds if r.is_open])
+    progress = progress_by_assessment(assessments)
+    for round_id, assessment_id in assessments.values_list("round_id", "pk"):
+        counts[round_id] = counts.get(round_id, 0) + 1
+        p = progress.get(assessment_id)
+        if p is not None and p.total and p.answered == p.total and not p.carried_over:
+            complete[round_id] = complete.get(round_id, 0) + 1
+    for monitoring_round in rounds:
+        url = reverse("dashboard:round", args=[monitoring_round.key])
+        if monitoring_round.state == RoundState.DRAFT:
+            yield Task(
+                kind=KIND_ROUND,
+                title=_("Open %(round)s") % {"round": monitoring_round.name},
+                url=url,
+                detail=_("Draft: check it, then open it for the organisations."),
+            )
+        elif monitoring_round.state == RoundState.OPEN:
+            total = counts.get(monitoring_round.pk, 0)
+            done = complete.get(monitoring_round.pk, 0)
+            yield Task(
+                kind=KIND_ROUND,
+                title=_("Follow %(round)s") % {"round": monitoring_round.name},
+                url=url,
+                detail=_("%(done)s of %(total)s organisations have answered and confirmed all")
+                % {"done": done, "total": total},
+                due=monitoring_round.deadline,
+                done=done,
+                total=total,
+            )
+        elif monitoring_round.state == RoundState.IN_REVIEW:
+            yield Task(
+                kind=KIND_ROUND,
+                title=_("Review and close %(round)s") % {"round": monitoring_round.name},
+                url=url,
+                detail=_("Check the answers, then close the round."),
+            )
+
+
+TASK_PROVIDERS = [fill_in_tasks, round_tasks]
