@@ -376,3 +376,13 @@ rules.add_perm("beheer.view_management", is_administrator)
 rules.add_perm("organisations.manage_organisation", is_administrator)
 rules.add_perm("organisations.manage_region", is_administrator)
 rules.add_perm("access.manage_user", is_administrator)
+
+# Reports and exports (issue #4): see docs/reports.md.
+rules.add_perm(
+    "reports.view_organisation_report",
+    is_administrator | coordinates_assessment | is_member_of_assessed_organisation,
+)
+rules.add_perm("reports.view_region_report", is_administrator | coordinates_round)
+rules.add_perm("reports.export_round", is_administrator | coordinates_round)
+rules.add_perm("reports.export_installation", is_administrator)
+rules.add_perm("reports.use_workbook", edits_assessed_organisation & assessment_round_is_open)
