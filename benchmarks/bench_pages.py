@@ -244,6 +244,8 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["*"]
 
     national, region = last_round(NATIONAL), last_round(REGION)
+    # Other processes on the machine skew timings: record the load while this ran.
+    load_at_start = os.getloadavg()
     results: dict[str, Any] = {"machine": machine(), "pages": {}, "api": {}, "round_open": {}}
     counts = {
         "organisations": national.region.members.count(),
@@ -332,6 +334,7 @@ def main() -> None:
             results["round_open"][f"{name} (proposal: INSERT … SELECT)"] = proposal
             print(f"open a round — {name}, proposal: {proposal}")
 
+    results["load_average"] = {"start": load_at_start, "end": os.getloadavg()}
     results["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(f"peak memory of this process: {results['max_rss_mb']} MB")
     if args.json:
