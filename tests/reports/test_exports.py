@@ -13,7 +13,7 @@ from odf.table import Table, TableRow
 from odf.text import P
 
 from normmonitor.reports.exports import tables, writers
-from normmonitor.reports.jobs import round_export_file
+from normmonitor.reports.exports.files import round_export_file
 
 pytestmark = pytest.mark.django_db
 

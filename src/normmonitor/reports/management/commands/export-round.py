@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from normmonitor.audit.services import record
-from normmonitor.reports.jobs import EXPORT_FORMATS, round_export_file
+from normmonitor.reports.exports.files import EXPORT_FORMATS, round_export_file
 from normmonitor.rounds.models import MonitoringRound
 
 
