@@ -377,6 +377,54 @@ rules.add_perm("organisations.manage_organisation", is_administrator)
 rules.add_perm("organisations.manage_region", is_administrator)
 rules.add_perm("access.manage_user", is_administrator)
 
+
+# Document scan (issue #6): an organisation's own editors upload its regulations and adopt the
+# findings; coordinators read their region's; an editor sees another member's documents only
+# when the region's setting allows it (documentscan.RegionScanSetting, off by default).
+def _regions_open_to_editors(user: Any) -> set[int]:
+    from normmonitor.documentscan.models import RegionScanSetting
+
+    edited = grants_for(user).edited_organisations
+    if not edited:
+        return set()
+    return set(
+        RegionScanSetting.objects.filter(
+            editors_see_region=True, region__members__in=edited
+        ).values_list("region_id", flat=True)
+    )
+
+
+@rules.predicate
+def edits_member_of_region(user: Any, region: Region | None) -> bool:
+    edited = grants_for(user).edited_organisations
+    return region is not None and bool(edited) and region.members.filter(pk__in=edited).exists()
+
+
+@rules.predicate
+def sees_documents_through_region(user: Any, organisation: Organisation | None) -> bool:
+    if organisation is None:
+        return False
+    open_regions = _regions_open_to_editors(user)
+    return bool(open_regions) and bool(open_regions & _region_ids_of(organisation))
+
+
+rules.add_perm("documentscan.upload_document", edits_organisation)
+rules.add_perm(
+    "documentscan.view_document",
+    is_administrator
+    | coordinates_organisation
+    | edits_organisation
+    | sees_documents_through_region,
+)
+rules.add_perm(
+    "documentscan.adopt_findings", edits_assessed_organisation & assessment_round_is_open
+)
+rules.add_perm(
+    "documentscan.view_region_documents",
+    is_administrator | coordinates_region | edits_member_of_region,
+)
+rules.add_perm("documentscan.manage_region_documents", is_administrator | coordinates_region)
+
 # Reports and exports (issue #4): see docs/reports.md.
 rules.add_perm(
     "reports.view_organisation_report",
