@@ -17,3 +17,18 @@ def flevoland_rules() -> list[Rule]:
 @pytest.fixture(scope="session")
 def rules() -> list[Rule]:
     return flevoland_rules()
+
+
+@pytest.fixture
+def files(settings, tmp_path):
+    """Stored files go to a temporary folder (the evidence store is outside the web root)."""
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    return settings.EVIDENCE_ROOT
+
+
+def upload(name: str, data: bytes | None = None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if data is None:
+        data = (CORPUS / name).read_bytes()
+    return SimpleUploadedFile(name, data)

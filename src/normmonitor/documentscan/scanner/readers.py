@@ -34,22 +34,37 @@ MAX_XML_DEPTH = 200
 _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation (makemessages finds it) without needing Django."""
+    return message
+
+
 class DocumentReadError(ValueError):
-    """The file cannot be read: unsupported, damaged, too large or unsafe. The message says
-    which, for the user."""
+    """The file cannot be read: unsupported, damaged, too large or unsafe. ``message`` is an
+    English message id with ``%(name)s`` placeholders filled from ``params``, for the service to
+    translate."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message % params if params else message)
 
 
 def read_document(data: bytes, *, max_bytes: int = MAX_BYTES) -> Document:
     """Sniff, extract and parse. Raises DocumentReadError."""
     if len(data) > max_bytes:
-        raise DocumentReadError(f"the file is larger than {max_bytes // (1024 * 1024)} MB")
+        raise DocumentReadError(
+            gettext_noop("The file is larger than %(limit)s MB."), limit=max_bytes // (1024 * 1024)
+        )
     kind = sniff(data)
     text = extract_text(data, kind)
     if len(text) > MAX_TEXT:
-        raise DocumentReadError("the document holds more text than can be scanned")
+        raise DocumentReadError(gettext_noop("The document holds more text than can be scanned."))
     if not text.strip():
         raise DocumentReadError(
-            "no text found in the file (a scanned PDF without a text layer cannot be read)"
+            gettext_noop(
+                "No text was found in the file (a scanned PDF without a text layer cannot be read)."
+            )
         )
     return parse_text(text, source_format=kind)
 
@@ -88,15 +103,21 @@ def sniff(data: bytes) -> str:
         if match is not None:
             tag = match.group("tag").decode("ascii", "replace").split(":")[-1].lower()
             if tag == "!doctype":
-                raise DocumentReadError("XML with a document type declaration is not accepted")
+                raise DocumentReadError(
+                    gettext_noop("XML with a document type declaration is not accepted.")
+                )
             if tag in {"cvdr", "regeling", "gemeenteblad"} or "regeling" in tag:
                 return "cvdr"
             if tag in {"body", "div", "p", "section", "article", "main", "h1", "table"}:
                 return "html"
-        raise DocumentReadError("this XML is not a CVDR regulation from lokaleregelgeving")
+        raise DocumentReadError(
+            gettext_noop("This XML is not a regulation in the CVDR format of lokaleregelgeving.")
+        )
     if _looks_like_text(head):
         return "text"
-    raise DocumentReadError("unsupported file type: upload plain text, PDF, DOCX, HTML or CVDR XML")
+    raise DocumentReadError(
+        gettext_noop("This type of file is not accepted: upload text, PDF, DOCX, HTML or CVDR XML.")
+    )
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -147,14 +168,16 @@ def _read_pdf(data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentReadError("the PDF is encrypted")
+            raise DocumentReadError(gettext_noop("The PDF is encrypted."))
         if len(reader.pages) > MAX_PDF_PAGES:
-            raise DocumentReadError(f"the PDF has more than {MAX_PDF_PAGES} pages")
+            raise DocumentReadError(
+                gettext_noop("The PDF has more than %(pages)s pages."), pages=MAX_PDF_PAGES
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentReadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
-        raise DocumentReadError(f"the PDF cannot be read ({type(error).__name__})") from error
+        raise DocumentReadError(gettext_noop("The PDF is damaged and cannot be read.")) from error
     return _strip_running_lines([normalise(page) for page in pages])
 
 
@@ -184,20 +207,26 @@ def _check_docx(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
-        raise DocumentReadError("the file looks like a ZIP archive but is damaged") from error
+        raise DocumentReadError(
+            gettext_noop("The file looks like a ZIP archive but is damaged.")
+        ) from error
     with archive:
         members = archive.infolist()
         if len(members) > MAX_DOCX_MEMBERS:
-            raise DocumentReadError("the DOCX holds too many parts")
+            raise DocumentReadError(gettext_noop("The DOCX holds too many parts."))
         if sum(member.file_size for member in members) > MAX_DOCX_UNPACKED:
-            raise DocumentReadError("the DOCX unpacks to more than can be scanned")
+            raise DocumentReadError(
+                gettext_noop("The DOCX unpacks to more data than can be scanned.")
+            )
         names = {member.filename for member in members}
         if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-            raise DocumentReadError("only Word documents (DOCX) are accepted among ZIP files")
+            raise DocumentReadError(
+                gettext_noop("Of ZIP-based files only Word documents (DOCX) are accepted.")
+            )
         content_types = archive.read("[Content_Types].xml")
         if _DOCX_MAIN.encode() not in content_types:
             raise DocumentReadError(
-                "only DOCX is accepted (not DOCM, templates or other Office files)"
+                gettext_noop("Only DOCX is accepted (not DOCM, templates or other Office files).")
             )
 
 
@@ -210,7 +239,7 @@ def _read_docx(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises many kinds on damaged files
-        raise DocumentReadError(f"the DOCX cannot be read ({type(error).__name__})") from error
+        raise DocumentReadError(gettext_noop("The DOCX is damaged and cannot be read.")) from error
     lines: list[str] = []
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -303,7 +332,7 @@ def _read_html(data: bytes) -> str:
         parser.feed(text)
         parser.close()
     except (AssertionError, ValueError) as error:  # html.parser is lenient; be safe anyway
-        raise DocumentReadError("the HTML cannot be read") from error
+        raise DocumentReadError(gettext_noop("The HTML cannot be read.")) from error
     return "".join(parser.parts)
 
 
@@ -319,13 +348,15 @@ def parse_xml(data: bytes) -> Element:
     counts = {"elements": 0, "depth": 0}
 
     def refuse(*_args) -> None:
-        raise DocumentReadError("XML with a document type declaration or entities is not accepted")
+        raise DocumentReadError(
+            gettext_noop("XML with a document type declaration or entities is not accepted.")
+        )
 
     def start(name: str, attributes: dict[str, str]) -> None:
         counts["elements"] += 1
         counts["depth"] += 1
         if counts["elements"] > MAX_XML_ELEMENTS or counts["depth"] > MAX_XML_DEPTH:
-            raise DocumentReadError("the XML is too large or too deeply nested")
+            raise DocumentReadError(gettext_noop("The XML is too large or too deeply nested."))
         builder.start(
             name.rsplit(" ", 1)[-1], {k.rsplit(" ", 1)[-1]: v for k, v in attributes.items()}
         )
@@ -345,7 +376,7 @@ def parse_xml(data: bytes) -> Element:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as error:
-        raise DocumentReadError(f"the XML is not well-formed ({error})") from error
+        raise DocumentReadError(gettext_noop("The XML is not well-formed.")) from error
     return builder.close()
 
 
