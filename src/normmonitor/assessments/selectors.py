@@ -10,7 +10,8 @@ from django.db.models import Count, Q, QuerySet
 
 from normmonitor.norms.models import NormVersion, Requirement
 from normmonitor.organisations.models import Organisation
-from normmonitor.rounds.models import MonitoringRound
+from normmonitor.rounds.models import MonitoringRound, RoundSnapshot, RoundState
+from normmonitor.rounds.snapshots import model_from_data, ratings_from_data
 from normmonitor.scoring import Item, Level, NormModel, RegionScore, Tally, as_percent, score_region
 
 from .models import Answer, Assessment, DeviationStatus
@@ -92,10 +93,40 @@ def round_ratings(
 def round_score(
     monitoring_round: MonitoringRound, organisation_ids: set[int] | None = None
 ) -> RegionScore:
+    """The figures of a round. A closed round is scored from its snapshot (rounds/snapshots.py),
+    so that nothing edited after closing changes them; any other round from the live answers."""
+    snapshot = closed_snapshot(monitoring_round)
+    if snapshot is not None:
+        return score_region(
+            snapshot_model(snapshot), ratings_from_data(snapshot.data, organisation_ids)
+        )
+    return live_round_score(monitoring_round, organisation_ids)
+
+
+def live_round_score(
+    monitoring_round: MonitoringRound, organisation_ids: set[int] | None = None
+) -> RegionScore:
     return score_region(
         norm_model(monitoring_round.norm_version),
         round_ratings(monitoring_round, organisation_ids),
     )
+
+
+def closed_snapshot(monitoring_round: MonitoringRound) -> RoundSnapshot | None:
+    """The latest snapshot of a closed round; None for a round that is not closed."""
+    if monitoring_round.state != RoundState.CLOSED:
+        return None
+    return RoundSnapshot.objects.filter(round=monitoring_round).order_by("-sequence").first()
+
+
+_snapshot_models: dict[str, NormModel] = {}
+
+
+def snapshot_model(snapshot: RoundSnapshot) -> NormModel:
+    model = _snapshot_models.get(snapshot.checksum)
+    if model is None:
+        model = _snapshot_models[snapshot.checksum] = model_from_data(snapshot.data["model"])
+    return model
 
 
 @dataclass(frozen=True)
@@ -149,9 +180,10 @@ def tally_as_json(tally: Tally) -> dict[str, Any]:
 
 
 def round_scores_as_json(
-    monitoring_round: MonitoringRound, organisation_code: str | None = None
+    monitoring_round: MonitoringRound, organisation_code: str | None = None, *, live: bool = False
 ) -> dict[str, Any]:
-    """The figures the dashboard shows, for automation (``normmonitor score``)."""
+    """The figures the dashboard shows, for automation (``normmonitor score``). ``live`` scores
+    the stored answers even for a closed round (to compare them with its snapshot)."""
     organisations = {
         organisation.code: organisation
         for organisation in Organisation.objects.filter(assessments__round=monitoring_round)
@@ -161,7 +193,8 @@ def round_scores_as_json(
         if organisation_code not in organisations:
             raise LookupError(f"{organisation_code} takes no part in {monitoring_round.key}")
         selected = {organisations[organisation_code].pk}
-    score = round_score(monitoring_round, selected)
+    scorer = live_round_score if live else round_score
+    score = scorer(monitoring_round, selected)
     result: dict[str, Any] = {
         "round": monitoring_round.key,
         "region": monitoring_round.region.key,

@@ -35,4 +35,3 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     """The 403 page (handler403): shows a reason only when it was written for the user."""
     reason = str(exception) if isinstance(exception, Refused) else ""
     return render(request, "403.html", {"reason": reason}, status=403)
-

@@ -54,3 +54,48 @@ class MonitoringRound(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.state == RoundState.CLOSED
+
+
+class RoundSnapshotQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[override]
+        raise PermissionError("Round snapshots are immutable")
+
+    def delete(self):  # type: ignore[override]
+        raise PermissionError("Round snapshots are immutable")
+
+
+class RoundSnapshot(models.Model):
+    """What a round was when it closed: every answer, the norm model and every score, as
+    canonical JSON with its SHA-256. Never changed; reopening and closing again adds a new one
+    (``sequence``), and a closed round's figures come from its latest snapshot."""
+
+    round = models.ForeignKey(MonitoringRound, on_delete=models.PROTECT, related_name="snapshots")
+    sequence = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by_name = models.CharField(max_length=150, blank=True)
+    data = models.JSONField()
+    checksum = models.CharField("SHA-256", max_length=64)
+
+    objects = RoundSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "sequence"], name="unique_snapshot_sequence")
+        ]
+        verbose_name = _("round snapshot")
+        verbose_name_plural = _("round snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.round} #{self.sequence} {self.checksum[:12]}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("Round snapshots are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[override]
+        raise PermissionError("Round snapshots are immutable")

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,8 @@ from normmonitor.core.permissions import require
 from normmonitor.norms.models import NormVersion, Requirement, ScaleLevel
 from normmonitor.organisations.models import Region
 
-from .models import MonitoringRound, RoundState
+from . import snapshots
+from .models import MonitoringRound, RoundSnapshot, RoundState
 
 
 def round_create(
@@ -167,11 +169,196 @@ def round_start_review(*, actor: Any, monitoring_round: MonitoringRound) -> Moni
     )
 
 
-def round_close(*, actor: Any, monitoring_round: MonitoringRound) -> MonitoringRound:
-    return _change_state(
-        actor=actor,
-        monitoring_round=monitoring_round,
-        allowed_from={RoundState.OPEN, RoundState.IN_REVIEW},
-        to=RoundState.CLOSED,
-        event="round.closed",
+def round_close(
+    *, actor: Any, monitoring_round: MonitoringRound, address: str | None = None
+) -> MonitoringRound:
+    """Close the round and write its immutable snapshot (every answer and every score, with a
+    checksum) in the same transaction: a closed round's figures come from it from now on."""
+    require(actor, "rounds.manage_round", monitoring_round)
+    with transaction.atomic():
+        locked = MonitoringRound.objects.select_for_update().get(pk=monitoring_round.pk)
+        if locked.state not in {RoundState.OPEN, RoundState.IN_REVIEW}:
+            raise InvalidState(
+                _("A round in state “%(state)s” cannot go to “%(to)s”.")
+                % {"state": locked.get_state_display(), "to": RoundState.CLOSED.label}
+            )
+        previous_state = locked.state
+        # Lock the answers too, so that no save slips in between the snapshot and the close.
+        list(Answer.objects.select_for_update().filter(assessment__round=locked).values("pk"))
+        data = snapshot_data(locked)
+        sequence = (
+            RoundSnapshot.objects.filter(round=locked).aggregate(n=Max("sequence"))["n"] or 0
+        ) + 1
+        snapshot = RoundSnapshot.objects.create(
+            round=locked,
+            sequence=sequence,
+            created_by=_user(actor),
+            created_by_name=_user(actor).get_username() if _user(actor) else "system",
+            data=data,
+            checksum=snapshots.checksum(data),
+        )
+        locked.state = RoundState.CLOSED
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["state", "closed_at"])
+        record(
+            "round.closed",
+            actor=actor,
+            round=locked,
+            address=address,
+            previous_state=previous_state,
+            snapshot=snapshot.sequence,
+            checksum=snapshot.checksum,
+            answers=len(data["answers"]),
+        )
+    monitoring_round.refresh_from_db()
+    return monitoring_round
+
+
+def round_reopen(
+    *, actor: Any, monitoring_round: MonitoringRound, reason: str, address: str | None = None
+) -> MonitoringRound:
+    """Reopen a closed round: administrators only, with a reason, audited. The snapshot stays;
+    closing again writes a new one."""
+    require(actor, "rounds.reopen_round", monitoring_round)
+    if not reason.strip():
+        raise ServiceError(_("Give the reason for reopening the round."))
+    with transaction.atomic():
+        locked = MonitoringRound.objects.select_for_update().get(pk=monitoring_round.pk)
+        if locked.state != RoundState.CLOSED:
+            raise InvalidState(_("Only a closed round can be reopened."))
+        latest = RoundSnapshot.objects.filter(round=locked).order_by("-sequence").first()
+        locked.state = RoundState.OPEN
+        locked.closed_at = None
+        locked.save(update_fields=["state", "closed_at"])
+        record(
+            "round.reopened",
+            actor=actor,
+            round=locked,
+            address=address,
+            reason=reason.strip(),
+            snapshot=latest.sequence if latest else None,
+            checksum=latest.checksum if latest else None,
+        )
+    monitoring_round.refresh_from_db()
+    return monitoring_round
+
+
+def _user(actor: Any) -> Any:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def snapshot_data(monitoring_round: MonitoringRound) -> dict[str, Any]:
+    """Everything a closed round's figures and texts depend on, as plain JSON values."""
+    from normmonitor.assessments.selectors import (
+        norm_model,
+        round_ratings,
+        round_scores_as_json,
     )
+
+    norm_version = monitoring_round.norm_version
+    assessments = list(
+        Assessment.objects.filter(round=monitoring_round)
+        .select_related("organisation")
+        .order_by("organisation__code")
+    )
+    effective = round_ratings(monitoring_round)
+    answers = (
+        Answer.objects.filter(assessment__round=monitoring_round)
+        .select_related("assessment__organisation", "requirement", "level", "updated_by")
+        .order_by("assessment__organisation__code", "requirement__order")
+    )
+    scores = round_scores_as_json(monitoring_round, live=True)
+    scores["state"] = RoundState.CLOSED
+    return {
+        "format": snapshots.FORMAT,
+        "round": {
+            "key": monitoring_round.key,
+            "name": monitoring_round.name,
+            "region": monitoring_round.region.key,
+            "reference_date": _iso(monitoring_round.reference_date),
+            "deadline": _iso(monitoring_round.deadline),
+            "opened_at": _iso(monitoring_round.opened_at),
+        },
+        "norm": {
+            "key": norm_version.norm.key,
+            "version": norm_version.version,
+            "revision": norm_version.revision,
+            "content_hash": norm_version.content_hash,
+        },
+        "model": snapshots.model_as_data(norm_model(norm_version)),
+        "organisations": [
+            {
+                "id": a.organisation_id,
+                "code": a.organisation.code,
+                "name": a.organisation.name,
+                "type": a.organisation.type,
+                "assessment_status": a.status,
+            }
+            for a in assessments
+        ],
+        "answers": [
+            {
+                "organisation": answer.assessment.organisation.code,
+                "requirement": answer.requirement.code,
+                "level": answer.level.code if answer.level_id else None,
+                "counts_as": effective[answer.assessment.organisation.code][1][
+                    answer.requirement.code
+                ],
+                "explanation": answer.explanation,
+                "planned_date": _iso(answer.planned_date),
+                "owner": answer.owner,
+                "last_done_on": _iso(answer.last_done_on),
+                "carried_over": answer.carried_over,
+                "review_status": answer.review_status,
+                "deviation_status": answer.deviation_status,
+                "deviation_motivation": answer.deviation_motivation,
+                "version": answer.version,
+                "updated_at": _iso(answer.updated_at),
+                "updated_by": answer.updated_by.get_username() if answer.updated_by_id else None,
+            }
+            for answer in answers
+        ],
+        "scores": scores,
+    }
+
+
+def snapshot_verify(snapshot: RoundSnapshot) -> list[str]:
+    """Problems found, none when the snapshot is intact: its stored data must still hash to its
+    checksum, and the audit trail must name the same checksum for its closing."""
+    problems = []
+    actual = snapshots.checksum(snapshot.data)
+    if actual != snapshot.checksum:
+        problems.append(f"checksum mismatch: stored {snapshot.checksum}, data hashes to {actual}")
+    from normmonitor.audit.models import AuditEvent
+
+    audited = set(
+        AuditEvent.objects.filter(
+            name="round.closed", round=snapshot.round, data__snapshot=snapshot.sequence
+        ).values_list("data__checksum", flat=True)
+    )
+    if audited and snapshot.checksum not in audited:
+        problems.append("the audit trail records another checksum for this closing")
+    return problems
+
+
+def snapshot_differences(snapshot: RoundSnapshot) -> list[str]:
+    """How the stored answers differ from the snapshot (they should not: closed rounds are
+    frozen). For investigation; the snapshot's figures stay authoritative."""
+    live = {
+        (a["organisation"], a["requirement"]): a for a in snapshot_data(snapshot.round)["answers"]
+    }
+    frozen = {(a["organisation"], a["requirement"]): a for a in snapshot.data["answers"]}
+    differences = []
+    for key in sorted(set(live) | set(frozen)):
+        before, now = frozen.get(key), live.get(key)
+        if before is None or now is None:
+            differences.append(f"{key[0]} {key[1]}: {'added' if before is None else 'removed'}")
+            continue
+        for field in ("level", "counts_as", "explanation", "deviation_status"):
+            if before[field] != now[field]:
+                differences.append(f"{key[0]} {key[1]} {field}: {before[field]!r} → {now[field]!r}")
+    return differences

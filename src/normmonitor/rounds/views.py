@@ -3,15 +3,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from normmonitor.access.selectors import visible_regions
+from normmonitor.audit.services import record
 from normmonitor.core.exceptions import ServiceError
-from normmonitor.core.views import check
+from normmonitor.core.views import check, client_address
+from normmonitor.dashboard.selectors import round_dashboard
 
-from . import services
+from . import services, snapshots
 from .forms import RoundForm
-from .models import MonitoringRound
+from .models import MonitoringRound, RoundSnapshot
 
 TRANSITIONS = {
     "open": services.round_open,
@@ -67,3 +69,85 @@ def round_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Round created as a draft. Open it when it is ready."))
             return redirect("dashboard:round", key=monitoring_round.key)
     return render(request, "rounds/new.html", {"form": form})
+
+
+@require_GET
+def round_heatmap(request: HttpRequest, key: str) -> HttpResponse:
+    """The region's ratings for the members of the region, where the region allows it: which
+    ambition each organisation achieved, without explanations, evidence or comments."""
+    monitoring_round = get_object_or_404(
+        MonitoringRound.objects.select_related("region", "norm_version"), key=key
+    )
+    check(request, "rounds.view_heatmap", monitoring_round)
+    return render(
+        request,
+        "rounds/heatmap.html",
+        {
+            "round": monitoring_round,
+            "dashboard": round_dashboard(monitoring_round),
+            "can_view_dashboard": request.user.has_perm("rounds.view_dashboard", monitoring_round),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_reopen(request: HttpRequest, key: str) -> HttpResponse:
+    """Administrators reopen a closed round, with a reason (audited)."""
+    monitoring_round = get_object_or_404(MonitoringRound, key=key)
+    check(request, "rounds.reopen_round", monitoring_round)
+    error = None
+    if request.method == "POST":
+        try:
+            services.round_reopen(
+                actor=request.user,
+                monitoring_round=monitoring_round,
+                reason=request.POST.get("reason", "")[:2000],
+                address=client_address(request),
+            )
+        except ServiceError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, _("The round is open again."))
+            return redirect("dashboard:round", key=key)
+    return render(
+        request,
+        "rounds/reopen.html",
+        {"round": monitoring_round, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def round_snapshot(request: HttpRequest, key: str) -> HttpResponse:
+    """A closed round's snapshots with their checksums and whether they verify; ``?download``
+    gives the latest as canonical JSON (an audited export)."""
+    monitoring_round = get_object_or_404(MonitoringRound, key=key)
+    check(request, "rounds.view_dashboard", monitoring_round)
+    snapshot_rows = list(RoundSnapshot.objects.filter(round=monitoring_round))
+    if "download" in request.GET and snapshot_rows:
+        latest = snapshot_rows[0]
+        record(
+            "round.snapshot_exported",
+            actor=request.user,
+            round=monitoring_round,
+            address=client_address(request),
+            snapshot=latest.sequence,
+            checksum=latest.checksum,
+        )
+        response = HttpResponse(
+            snapshots.canonical_bytes(latest.data), content_type="application/json"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{monitoring_round.key}-snapshot-{latest.sequence}.json"'
+        )
+        response["X-Checksum-SHA256"] = latest.checksum
+        return response
+    return render(
+        request,
+        "rounds/snapshot.html",
+        {
+            "round": monitoring_round,
+            "snapshots": [(s, services.snapshot_verify(s)) for s in snapshot_rows],
+            "can_reopen": request.user.has_perm("rounds.reopen_round", monitoring_round),
+        },
+    )

@@ -8,11 +8,14 @@ from normmonitor.norms.models import NormVersion
 from normmonitor.norms.selectors import get_norm_version
 from normmonitor.organisations.models import Region
 from normmonitor.rounds import services
-from normmonitor.rounds.models import MonitoringRound
+from normmonitor.rounds.models import MonitoringRound, RoundSnapshot
 
 
 class Command(BaseCommand):
-    help = "List, open and close monitoring rounds (meetmomenten). Runs as the system operator."
+    help = (
+        "List, create, open, close, reopen and verify monitoring rounds (meetmomenten). Runs as "
+        "the system operator."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -27,6 +30,19 @@ class Command(BaseCommand):
         create.add_argument("--reference-date", required=True, type=date.fromisoformat)
         create.add_argument("--deadline", required=True, type=date.fromisoformat)
         create.add_argument("--previous", help="Key of the round to carry answers over from")
+        reopen = sub.add_parser("reopen", help="Reopen a closed round (audited)")
+        reopen.add_argument("key")
+        reopen.add_argument("--reason", required=True, help="Why; recorded in the audit trail")
+        verify = sub.add_parser(
+            "verify", help="Check a closed round's snapshot against its checksum"
+        )
+        verify.add_argument("key", nargs="?", help="Round key; omit with --all")
+        verify.add_argument("--all", action="store_true", help="Every snapshot of every round")
+        verify.add_argument(
+            "--compare-answers",
+            action="store_true",
+            help="Also list where the stored answers now differ from the snapshot",
+        )
         for action in ("open", "review", "close"):
             p = sub.add_parser(action, help=f"{action.capitalize()} a round")
             p.add_argument("key")
@@ -44,6 +60,9 @@ class Command(BaseCommand):
         if action == "create":
             self._create(options)
             return
+        if action == "verify":
+            self._verify(options)
+            return
         try:
             monitoring_round = MonitoringRound.objects.get(key=options["key"])
         except MonitoringRound.DoesNotExist as missing:
@@ -56,6 +75,11 @@ class Command(BaseCommand):
                     carry_over=not options["no_carry_over"],
                 )
                 self.stdout.write(f"Opened {monitoring_round.key}: {created} answers created")
+            elif action == "reopen":
+                services.round_reopen(
+                    actor=None, monitoring_round=monitoring_round, reason=options["reason"]
+                )
+                self.stdout.write(f"Reopened {monitoring_round.key}")
             elif action == "review":
                 services.round_start_review(actor=None, monitoring_round=monitoring_round)
                 self.stdout.write(f"{monitoring_round.key} is in review")
@@ -64,6 +88,31 @@ class Command(BaseCommand):
                 self.stdout.write(f"Closed {monitoring_round.key}")
         except ServiceError as error:
             raise CommandError(str(error)) from error
+
+    def _verify(self, options: dict) -> None:
+        snapshots = RoundSnapshot.objects.select_related("round").order_by("round__key", "sequence")
+        if not options["all"]:
+            if not options["key"]:
+                raise CommandError("Name a round, or use --all")
+            snapshots = snapshots.filter(round__key=options["key"])
+            if not snapshots.exists():
+                raise CommandError(f"Round {options['key']!r} has no snapshot (is it closed?)")
+        failures = 0
+        for snapshot in snapshots:
+            problems = services.snapshot_verify(snapshot)
+            label = f"{snapshot.round.key} #{snapshot.sequence} sha256:{snapshot.checksum}"
+            if problems:
+                failures += 1
+                self.stdout.write(f"FAILED {label}")
+                for problem in problems:
+                    self.stdout.write(f"  {problem}")
+            else:
+                self.stdout.write(f"OK     {label}")
+            if options["compare_answers"]:
+                for difference in services.snapshot_differences(snapshot):
+                    self.stdout.write(f"  differs: {difference}")
+        if failures:
+            raise CommandError(f"{failures} snapshot(s) failed verification")
 
     def _create(self, options: dict) -> None:
         try:
