@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 12, 48
+LEFT, RIGHT, TOP, BOTTOM = 44, 34, 12, 48
 
 
 @register.simple_tag
