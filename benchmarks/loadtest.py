@@ -36,8 +36,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -49,6 +51,8 @@ from normmonitor.organisations.models import Organisation  # noqa: E402
 from normmonitor.rounds.models import MonitoringRound  # noqa: E402
 
 HOST, PORT = "127.0.0.1", 8107
+# One secret for this process and the server, so that the sessions made here are valid there.
+SECRET_KEY = secrets.token_urlsafe(64)
 HOT_ITEMS = ("1.1", "1.2", "1.3")  # every editor of an organisation edits these: conflicts
 ORGANISATIONS = ("GM0034", "GM0995", "GM0303", "GM0171", "GM0184", "GM0050", "GM0014", "GM0037")
 
@@ -95,7 +99,10 @@ class User(threading.Thread):
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
-        headers = {"Host": HOST, **self.credentials, **(headers or {})}
+        # The API with the token only, the pages with the session only.
+        drop = "Cookie" if kind.startswith("api") else "Authorization"
+        credentials = {k: v for k, v in self.credentials.items() if k not in {drop, "_csrf"}}
+        headers = {"Host": HOST, **credentials, **(headers or {})}
         start = time.perf_counter()
         for attempt in range(2):
             try:
@@ -284,10 +291,12 @@ def start_gunicorn(workers: int, log: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "normmonitor.conf.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
+        # The coordinators here log in without a second factor (production asks for one).
+        "NORMMONITOR_MFA_REQUIRED_ROLES": "",
         "PYTHONPATH": str(ROOT / "src"),
     }
     subprocess.run(
@@ -368,6 +377,8 @@ def main() -> None:
     parser.add_argument("--json")
     args = parser.parse_args()
 
+    call_command("migrate", interactive=False, verbosity=0)
+    settings.SECRET_KEY = SECRET_KEY
     plans, before = prepare(args.users)
     started_at = timezone.now()
     log = Path(os.environ.get("NORMMONITOR_DATA_DIR", "/tmp")) / "gunicorn-loadtest.log"
@@ -421,6 +432,7 @@ def main() -> None:
             )
 
     result = {
+        "load_average_after": os.getloadavg(),
         "users": args.users,
         "workers": args.workers,
         "seconds": round(wall, 1),
