@@ -298,3 +298,22 @@ def test_the_token_command(users, capsys):
     call_command("api-token", "revoke", str(token.pk))
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_scores_of_a_closed_round_are_remembered_and_equal(api, users, open_round, norm_version):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(users["coordinator"])
+    url = f"/api/v1/rounds/{open_round.key}/scores"
+    Answer.objects.filter(assessment__round=open_round, requirement__code="2.2").update(
+        level=norm_version.scale.get(code="behaald")
+    )
+    open_figures = client.get(url).json()
+    round_close(actor=None, monitoring_round=open_round)
+    first = client.get(url).json()
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(url).json()
+    assert first["total"] == second["total"] == open_figures["total"]
+    assert first["total"]["achieved"] == 6
+    assert not any("assessments_answer" in q["sql"] for q in second_queries.captured_queries)
