@@ -35,7 +35,7 @@ def test_every_chart_is_a_clean_svg_with_text_alternative_and_table(scored_round
             assert len(chart.description) > 40, chart.key
             assert chart.table.columns and chart.table.rows, chart.key
             assert all(len(row) == len(chart.table.columns) for row in chart.table.rows)
-    assert set(region_charts) == {"organisations", "themes", "trend", "heatmap", "map"}
+    assert set(region_charts) == {"organisations", "themes", "trend", "heatmap", "map", "exposure"}
 
 
 def test_the_map_shows_the_six_municipalities_with_attribution(region_charts):
@@ -88,3 +88,10 @@ def test_rendering_never_fetches_anything(monkeypatch):
     spec = {"data": {"url": "http://127.0.0.1:9/data.json"}, "mark": "bar"}
     with pytest.raises(Exception, match=re.compile("allowed|access|denied|url", re.IGNORECASE)):
         charts.render_svg(spec)
+
+
+def test_the_exposure_map_colours_by_waterbed_level(region_charts):
+    chart = region_charts["exposure"]
+    assert chart.note == "Grenzen: © CBS / PDOK, vereenvoudigd"
+    assert len(chart.table.rows) == 6
+    assert "Urk" in chart.description

@@ -143,3 +143,47 @@ def test_dutch_helpers():
     assert summary.opsomming(["a", "b", "c"]) == "a, b en c"
     assert summary.aantal(1, "ambitie", "ambities") == "1 ambitie"
     assert summary.aantal(2, "ambitie", "ambities") == "2 ambities"
+
+
+def test_open_actions_come_from_the_actions_app(scored_round):
+    from normmonitor.actions.models import Action, ActionStatus
+
+    almere = Organisation.objects.get(code=ALMERE)
+    requirement = scored_round.norm_version.requirements.get(code="4.2")
+    Action.objects.create(
+        organisation=almere,
+        requirement=requirement,
+        description="Screening inrichten",
+        owner="HR",
+        due_date=date(2020, 1, 1),
+        status=ActionStatus.OPEN,
+    )
+    Action.objects.create(
+        organisation=almere, requirement=requirement, description="Klaar", status=ActionStatus.DONE
+    )
+    report = content.organisation_report(scored_round, almere)
+    assert [(a.title, a.requirement, a.overdue) for a in report.actions] == [
+        ("Screening inrichten", "4.2", True)
+    ]
+
+
+def test_waterbed_sections_from_the_analysis_app(scored_round):
+    region = content.region_report(scored_round)
+    assert region.waterbed is not None
+    urk = [spot for spot in region.waterbed.weak_spots if spot.organisation == "Urk"]
+    assert [spot.item for spot in urk] == ["1.2"]
+    assert urk[0].holders  # the region report names the neighbours that have it
+    assert {line.code for line in region.waterbed.exposure} >= {URK}
+    organisation = content.organisation_report(scored_round, Organisation.objects.get(code=URK))
+    assert organisation.waterbed.exposure.code == URK
+    spot = organisation.waterbed.weak_spots[0]
+    assert spot.item == "1.2" and spot.holders == () and spot.holders_count >= 1
+
+
+def test_without_the_analysis_app_the_sections_are_left_out(scored_round, monkeypatch):
+    from normmonitor.reports import integrations
+
+    monkeypatch.setattr(integrations, "_selector", lambda module, name: None)
+    assert content.region_report(scored_round).waterbed is None
+    urk = content.organisation_report(scored_round, Organisation.objects.get(code=URK))
+    assert urk.waterbed is None

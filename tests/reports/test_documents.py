@@ -93,7 +93,7 @@ def test_region_docx_has_the_map_and_data_tables(scored_round):
     document = python_docx.Document(io.BytesIO(rendered.content))
     text = _docx_text(document)
     assert "Grenzen: © CBS / PDOK, vereenvoudigd" in text
-    assert len(document.inline_shapes) == 5
+    assert len(document.inline_shapes) == 6  # five charts and the waterbed map
     descriptions = " ".join(p._inline.docPr.get("descr") for p in document.inline_shapes)
     assert "Noordoostpolder" in descriptions
     assert "GM0184" in text  # the map's data table lists the CBS codes
@@ -129,7 +129,7 @@ def test_standalone_html_embeds_svg_and_needs_no_script(scored_round):
     rendered = report_file(scored_round, None, "html")
     html = rendered.content.decode()
     assert html.startswith("<!DOCTYPE html>") and '<html lang="nl">' in html
-    assert html.count("data:image/svg+xml;base64,") == 5
+    assert html.count("data:image/svg+xml;base64,") == 6
     assert "<script" not in html
     assert "@page" in html and "counter(pages)" in html
     assert "hyphens: auto" in html

@@ -60,12 +60,12 @@ def test_region_page_has_charts_as_images_and_no_inline_style_or_script(
     client.force_login(users["coordinator"])
     body = client.get(reverse("reports:region", args=[scored_round.key])).content.decode()
     images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', body)
-    assert len(images) == 5
+    assert len(images) == 6
     assert all(alt.strip() for _src, alt in images)
     assert ' style="' not in body
     assert not re.search(r"<script(?![^>]*\bsrc=)", body)  # only script files
     assert "Grenzen: © CBS / PDOK, vereenvoudigd" in body
-    assert body.count("<details") == 5  # every chart's figures as a table
+    assert body.count("<details") == 6  # every chart's figures as a table
 
 
 def test_chart_is_served_as_svg_with_a_strict_policy(client, users, scored_round):

@@ -373,13 +373,17 @@ def procent_or_dash(value: float | None) -> str:
 
 
 def region_charts(report: RegionReport) -> list[Chart]:
-    return [
+    charts = [
         _region_organisations(report),
         _region_themes(report),
         _region_trend(report),
         _region_heatmap(report),
         region_map(report),
     ]
+    exposure = exposure_map(report)
+    if exposure is not None:
+        charts.append(exposure)
+    return charts
 
 
 def _region_organisations(report: RegionReport) -> Chart:
@@ -607,77 +611,129 @@ def boundary_year(reference_date: date) -> int:
     return earlier[-1] if earlier else years[0]
 
 
-def region_map(report: RegionReport) -> Chart:
-    """The region's municipalities coloured by their share of ambitions achieved, labelled with
-    name and percentage (so colour is never the only carrier)."""
+def _map_layers(
+    report: RegionReport, rows: dict[str, tuple[Any, str]], colour: alt.Color, title: str
+) -> tuple[dict[str, Any], list[str]]:
+    """The region's municipalities as a geoshape layer coloured by ``rows[code][0]`` and
+    labelled ``rows[code][1]``; returns the spec and the names on the map."""
     features = _features(boundary_year(report.meta.reference_date))
     attribution = report.attribution or geo.ATTRIBUTION
-    shapes, labels, missing = [], [], []
-    mapped_lines = []
+    shapes, labels, names = [], [], []
     for line in report.organisations:
         feature = features.get(line.cbs_code)
-        if feature is None:
-            if line.type == "gemeente":
-                missing.append(line.name)
+        if feature is None or line.code not in rows:
             continue
-        mapped_lines.append(line)
-        text = f"{line.name} {line.figure.percent}"
+        value, text = rows[line.code]
+        names.append(line.name)
         shapes.append(
             {
                 "type": "Feature",
                 "geometry": mapping(feature.geometry),
-                "properties": {"name": line.name, "value": line.figure.value, "label": text},
+                "properties": {"name": line.name, "value": value, "label": text},
             }
         )
         point = shapely.point_on_surface(feature.geometry)
         labels.append({"lon": point.x, "lat": point.y, "label": text})
-    title = _("Map: ambitions achieved per municipality")
-    legend_title = _("achieved")
     areas = (
         alt.Chart(_values(shapes))
         .mark_geoshape(stroke="#ffffff", strokeWidth=1.5)
-        .encode(
-            color=alt.Color(
-                "properties.value:Q",
-                title=legend_title,
-                scale=alt.Scale(domain=[0, 1], range=["#eef3f9", "#5b84b8"]),
-                legend=alt.Legend(format=".0%", orient="right", values=[0, 0.5, 1]),
-            )
-        )
+        .encode(color=colour)
     )
-    names = (
+    texts = (
         alt.Chart(_values(labels))
         .mark_text(fontSize=11, fontWeight="bold", color="#1b1b1b")
         .encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
     )
     chart = alt.layer(
-        areas, names, title=alt.Title(title, subtitle=attribution, subtitleFontSize=10)
+        areas, texts, title=alt.Title(title, subtitle=attribution, subtitleFontSize=10)
     ).properties(width=460, height=380, projection={"type": "mercator"})
+    return _spec(chart), names
+
+
+def region_map(report: RegionReport) -> Chart:
+    """The region's municipalities coloured by their share of ambitions achieved, labelled with
+    name and percentage (so colour is never the only carrier)."""
+    title = _("Map: ambitions achieved per municipality")
+    rows = {
+        line.code: (line.figure.value, f"{line.name} {line.figure.percent}")
+        for line in report.organisations
+    }
+    colour = alt.Color(
+        "properties.value:Q",
+        title=_("achieved"),
+        scale=alt.Scale(domain=[0, 1], range=["#eef3f9", "#5b84b8"]),
+        legend=alt.Legend(format=".0%", orient="right", values=[0, 0.5, 1]),
+    )
+    spec, names = _map_layers(report, rows, colour, title)
+    mapped = [line for line in report.organisations if line.name in names]
     description = _(
         "Map of the %(count)s municipalities of %(region)s, each coloured by its share of "
         "ambitions achieved and labelled with its name and percentage: %(figures)s."
     ) % {
-        "count": len(mapped_lines),
+        "count": len(mapped),
         "region": report.meta.region_name,
-        "figures": ", ".join(f"{line.name} {line.figure.percent}" for line in mapped_lines),
+        "figures": ", ".join(f"{line.name} {line.figure.percent}" for line in mapped),
     }
+    missing = [
+        line.name for line in report.organisations if line not in mapped and line.type == "gemeente"
+    ]
     if missing:
         description += " " + _("Not on the map (no boundary): %(names)s.") % {
             "names": ", ".join(missing)
         }
-    others = [line for line in report.organisations if line not in mapped_lines]
+    others = [
+        line for line in report.organisations if line not in mapped and line.name not in missing
+    ]
     if others:
         description += " " + _("Not a municipality, so not on the map: %(names)s.") % {
             "names": ", ".join(f"{line.name} ({line.figure.percent})" for line in others)
         }
     table = ChartTable(
         [_("Municipality"), _("CBS code"), _("Achieved"), "%"],
-        [
-            [line.name, line.cbs_code, line.figure.ratio, line.figure.percent]
-            for line in mapped_lines
-        ],
+        [[line.name, line.cbs_code, line.figure.ratio, line.figure.percent] for line in mapped],
     )
-    return Chart("map", title, description, _spec(chart), table, note=attribution)
+    attribution = report.attribution or geo.ATTRIBUTION
+    return Chart("map", title, description, spec, table, note=attribution)
+
+
+def exposure_map(report: RegionReport) -> Chart | None:
+    """The municipalities coloured by their waterbed exposure (issue #5's analysis), when the
+    analysis is installed."""
+    if report.waterbed is None or not report.waterbed.exposure:
+        return None
+    title = _("Map: exposure to a waterbed effect")
+    exposure = {line.code: line for line in report.waterbed.exposure}
+    rows = {code: (line.band, f"{line.name} {line.band_label}") for code, line in exposure.items()}
+    bands = [0, 1, 2, 3]
+    from .integrations import band_label
+
+    colour = alt.Color(
+        "properties.value:O",
+        title=_("exposure"),
+        scale=alt.Scale(domain=bands, range=["#f3f3f3", "#fde0b6", "#f6a96b", "#d9622b"]),
+        legend=alt.Legend(
+            orient="right",
+            labelExpr="{"
+            + ", ".join(f"'{b}': '{band_label(b)}'" for b in bands)
+            + "}[datum.label]",
+        ),
+    )
+    spec, names = _map_layers(report, rows, colour, title)
+    mapped = [line for line in report.waterbed.exposure if line.name in names]
+    description = _(
+        "Map of the municipalities of %(region)s, each coloured by its exposure to a waterbed "
+        "effect (none, low, medium, high) and labelled with its name and level: %(levels)s."
+    ) % {
+        "region": report.meta.region_name,
+        "levels": ", ".join(f"{line.name} {line.band_label}" for line in mapped),
+    }
+    table = ChartTable(
+        [_("Municipality"), _("Exposure"), _("Level"), _("Weak spots")],
+        [[line.name, line.exposure, line.band_label, str(line.weak_spots)] for line in mapped],
+    )
+    return Chart(
+        "exposure", title, description, spec, table, note=report.attribution or geo.ATTRIBUTION
+    )
 
 
 def charts_for(report: OrganisationReport | RegionReport) -> list[Chart]:

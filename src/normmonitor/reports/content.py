@@ -194,23 +194,58 @@ class Position:
 
 @dataclass(frozen=True)
 class ActionLine:
-    """An open action from the actions app (issue #5), when it is installed."""
+    """An open action from the actions app (issue #5)."""
 
     title: str
     requirement: str
     owner: str
     due: date | None
     state: str
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
-class AnalysisLine:
-    """A waterbed exposure or weak spot from the analysis app (issue #5), when installed."""
+class WeakSpotLine:
+    """A barrier an organisation lacks while its neighbours (or most of the region) have it:
+    a weak spot of the waterbed analysis (issue #5)."""
 
+    organisation: str
+    item: str
+    text: str
+    holders: tuple[str, ...]  # names; empty in the organisation report
+    holders_count: int
+    rounds: int  # consecutive rounds it has been open
+    region_share: str
+
+
+@dataclass(frozen=True)
+class ExposureLine:
+    """An organisation's waterbed exposure: band 0 (none) to 3 (the top third)."""
+
+    code: str
+    name: str
+    exposure: str
+    missing: int
+    weak_spots: int
+    band: int
+    band_label: str
+    has_neighbours: bool
+
+
+@dataclass(frozen=True)
+class WaterbedSection:
     title: str
-    description: str
-    organisations: tuple[str, ...] = ()
-    requirement: str = ""
+    summary: str
+    method: str
+    weak_spots: list[WeakSpotLine]
+    weak_spot_count: int
+    exposure: list[ExposureLine]
+
+
+@dataclass(frozen=True)
+class OrganisationWaterbed:
+    exposure: ExposureLine | None
+    weak_spots: list[WeakSpotLine]
 
 
 @dataclass(frozen=True)
@@ -232,8 +267,8 @@ class OrganisationReport:
     trend: list[TrendPoint]
     position: Position
     deviations: list[Deviation]
-    actions: list[ActionLine] | None  # None: the actions app offers none (not installed)
-    waterbed: list[AnalysisLine] | None  # None: the analysis app offers none
+    actions: list[ActionLine] | None  # None: the actions app is not installed
+    waterbed: OrganisationWaterbed | None  # None: the analysis app is not installed
     summary: list[str]
 
     @property
@@ -291,7 +326,7 @@ class RegionReport:
     ambitions: list[AmbitionColumn]
     trend: list[TrendPoint]
     target: TargetProgress
-    weak_spots: list[AnalysisLine] | None  # None: the analysis app offers none
+    waterbed: WaterbedSection | None  # None: the analysis app is not installed
     attribution: str
     summary: list[str]
 
@@ -443,7 +478,7 @@ def organisation_report(
         classification=classification,
     )
     actions = integrations.open_actions(organisation, monitoring_round)
-    waterbed = integrations.waterbed_exposure(organisation, monitoring_round)
+    waterbed = integrations.organisation_waterbed(organisation, monitoring_round)
     report = OrganisationReport(
         meta=meta,
         organisation=info,
@@ -625,7 +660,7 @@ def region_report(
             organisations,
             [(point.reference_date, point.figure.percentage) for point in trend],
         ),
-        weak_spots=integrations.weak_spots(monitoring_round),
+        waterbed=integrations.waterbed(monitoring_round),
         attribution=region.geo_attribution or "",
         summary=[],
     )

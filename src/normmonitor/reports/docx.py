@@ -132,6 +132,7 @@ def labels() -> dict[str, str]:
         "due": _("Due"),
         "state": _("State"),
         "waterbed": _("Waterbed exposure"),
+        "weak_spots_heading": _("Weak spots: the waterbed effect"),
         "target": _("Progress towards the target date"),
         "per_organisation": _("Per organisation"),
         "type": _("Type"),
@@ -145,6 +146,12 @@ def labels() -> dict[str, str]:
             "appear here once it is."
         ),
         "no_weak_spots": _("No weak spots found."),
+        "lacks": _("Lacks"),
+        "neighbours_with_it": _("Neighbours that have it"),
+        "rounds_open": _("Rounds open"),
+        "exposure": _("Exposure"),
+        "level": _("Level"),
+        "barriers_missing": _("Barriers missing"),
         "data_tables": _("The figures in the charts"),
         "data_tables_note": _(
             "The data behind each chart, for readers who cannot see the pictures and for reuse."
@@ -233,6 +240,24 @@ def _position_text(report: OrganisationReport) -> str:
     )
 
 
+def _waterbed_text(report: OrganisationReport) -> str:
+    waterbed = report.waterbed
+    if waterbed is None or waterbed.exposure is None:
+        return ""
+    exposure = waterbed.exposure
+    return _(
+        "Exposure of %(name)s to a waterbed effect: %(level)s (%(value)s). It lacks %(missing)s "
+        "barriers; %(spots)s of them its neighbours (or most of the region) do have: its weak "
+        "spots."
+    ) % {
+        "name": report.organisation.name,
+        "level": exposure.band_label,
+        "value": exposure.exposure,
+        "missing": exposure.missing,
+        "spots": exposure.weak_spots,
+    }
+
+
 def _target_text(report: RegionReport) -> str:
     target = report.target
     if target.target_date is None:
@@ -281,6 +306,7 @@ def context(
     if isinstance(report, OrganisationReport):
         result["organisation"] = report.organisation
         result["position_text"] = _position_text(report)
+        result["waterbed_text"] = _waterbed_text(report)
     else:
         result["target_text"] = _target_text(report)
     return result

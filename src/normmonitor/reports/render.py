@@ -103,6 +103,7 @@ def document_html(report: Report, charts: list[Chart], progress: Progress = _no_
         {
             "report": report,
             "charts": charts,
+            "chart_map": {chart.key: chart for chart in charts},
             "chart_src": chart_src,
             "print": True,
             "stylesheet": mark_safe((STATIC_DIR / "document.css").read_text(encoding="utf-8")),  # noqa: S308 - our own file

@@ -101,6 +101,7 @@ def region_report_page(request: HttpRequest, key: str) -> HttpResponse:
         {
             "report": report,
             "charts": charts,
+            "chart_map": {chart.key: chart for chart in charts},
             "round": monitoring_round,
             "chart_src": {
                 chart.key: reverse("reports:region_chart", args=[key, chart.key])
@@ -124,6 +125,7 @@ def organisation_report_page(request: HttpRequest, key: str, organisation: str) 
         {
             "report": report,
             "charts": charts,
+            "chart_map": {chart.key: chart for chart in charts},
             "round": assessment.round,
             "assessment": assessment,
             "chart_src": {

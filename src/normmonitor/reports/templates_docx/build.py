@@ -307,9 +307,20 @@ def organisation_template() -> Document:
 
     _tag(document, "{%p if report.waterbed is not none %}")
     _heading(document, "{{ t.waterbed }}")
-    _tag(document, "{%p for item in report.waterbed %}")
-    document.add_paragraph("{{ item.title }}: {{ item.description }}", style="List Bullet")
-    _tag(document, "{%p endfor %}")
+    document.add_paragraph("{{ waterbed_text }}")
+    _tag(document, "{%p if report.waterbed.weak_spots %}")
+    _table(
+        document,
+        ["{{ t.lacks }}", "{{ t.neighbours_with_it }}", "{{ t.rounds_open }}"],
+        "for spot in report.waterbed.weak_spots",
+        [
+            "{{ spot.item }} {{ spot.text|truncate(100) }}",
+            "{{ spot.holders_count }}",
+            "{{ spot.rounds }}",
+        ],
+        [11, 3.5, 2.5],
+    )
+    _tag(document, "{%p endif %}")
     _tag(document, "{%p endif %}")
 
     _closing(document)
@@ -385,18 +396,50 @@ def region_template() -> Document:
     )
 
     _heading(document, "{{ t.weak_spots }}")
-    _tag(document, "{%p if report.weak_spots is none %}")
+    _tag(document, "{%p if report.waterbed is none %}")
     _paragraph(document, "{{ t.no_weak_spots_analysis }}", muted=True)
-    _tag(document, "{%p elif not report.weak_spots %}")
-    document.add_paragraph("{{ t.no_weak_spots }}")
     _tag(document, "{%p else %}")
-    _tag(document, "{%p for item in report.weak_spots %}")
-    document.add_paragraph(
-        "{{ item.title }}{% if item.organisations %} ({{ item.organisations|join(', ') }})"
-        "{% endif %}: {{ item.description }}",
-        style="List Bullet",
+    document.add_paragraph("{{ report.waterbed.summary }}")
+    _tag(document, "{%p if report.waterbed.weak_spots %}")
+    _table(
+        document,
+        [
+            "{{ t.organisation }}",
+            "{{ t.lacks }}",
+            "{{ t.neighbours_with_it }}",
+            "{{ t.rounds_open }}",
+        ],
+        "for spot in report.waterbed.weak_spots",
+        [
+            "{{ spot.organisation }}",
+            "{{ spot.item }} {{ spot.text|truncate(80) }}",
+            "{{ spot.holders|join(', ') }}",
+            "{{ spot.rounds }}",
+        ],
+        [3.5, 7.5, 4, 2],
     )
-    _tag(document, "{%p endfor %}")
+    _tag(document, "{%p endif %}")
+    _chart(document, "exposure")
+    _table(
+        document,
+        [
+            "{{ t.organisation }}",
+            "{{ t.exposure }}",
+            "{{ t.level }}",
+            "{{ t.barriers_missing }}",
+            "{{ t.weak_spots }}",
+        ],
+        "for line in report.waterbed.exposure",
+        [
+            "{{ line.name }}",
+            "{{ line.exposure }}",
+            "{{ line.band_label }}",
+            "{{ line.missing }}",
+            "{{ line.weak_spots }}",
+        ],
+        [5, 3, 3, 3, 3],
+    )
+    _paragraph(document, "{{ report.waterbed.method }}", muted=True)
     _tag(document, "{%p endif %}")
 
     _closing(document)
