@@ -20,6 +20,7 @@ from normmonitor.norms.models import NormVersion
 from normmonitor.norms.services import FLEVOLANDSE_NORM_PATH, load_norm, load_norm_file
 from normmonitor.organisations import geo
 from normmonitor.organisations.models import Neighbour, Organisation, Region
+from normmonitor.rounds import services as round_services
 from normmonitor.rounds.models import MonitoringRound, RoundState
 
 from .norm import synthetic_norm
@@ -254,10 +255,9 @@ def _round(
         norm_version=norm_version,
         reference_date=reference,
         deadline=reference + timedelta(days=42),
-        state=RoundState.OPEN if is_last else RoundState.CLOSED,
+        state=RoundState.OPEN,
         previous=previous,
         opened_at=opened,
-        closed_at=None if is_last else opened + timedelta(days=60),
     )
     result.rounds += 1
     assessed = [o for o in members if o.type in norm_version.organisation_types]
@@ -303,11 +303,11 @@ def _round(
         AuditEvent(name="round.created", actor_name="system", round=monitoring_round, data={}),
         AuditEvent(name="round.opened", actor_name="system", round=monitoring_round, data={}),
     ]
-    if not is_last:
-        events.append(
-            AuditEvent(name="round.closed", actor_name="system", round=monitoring_round, data={})
-        )
     result.audit_events += len(AuditEvent.objects.bulk_create(events, batch_size=5000))
+    if not is_last:
+        # Through the service, so that the round gets its snapshot and audit event as in use.
+        round_services.round_close(actor=None, monitoring_round=monitoring_round)
+        result.audit_events += 1
     return monitoring_round
 
 
