@@ -204,3 +204,18 @@ def test_links_from_the_dashboard_and_the_assessment(client, users, scored_round
     body = detail.content.decode()
     assert reverse("reports:organisation", args=[scored_round.key, ALMERE]) in body
     assert reverse("reports:workbook_upload", args=[scored_round.key, ALMERE]) in body
+
+
+def test_the_page_hands_its_charts_to_the_image_requests(client, users, scored_round):
+    client.force_login(users["coordinator"])
+    body = client.get(reverse("reports:region", args=[scored_round.key])).content.decode()
+    src = re.search(r'<img src="([^"]+/grafiek/map\.svg\?v=[0-9a-f]{32})"', body).group(1)
+    served = client.get(src.replace("&amp;", "&"))
+    assert served.status_code == 200 and b"Almere" in served.content
+    # The permission is checked before the drawn chart is handed out.
+    client.force_login(users["almere"])
+    assert client.get(src).status_code == 403
+    # Without (or with a stale) token the chart is drawn anew.
+    client.force_login(users["coordinator"])
+    fresh = client.get(src.split("?")[0] + "?v=" + "0" * 32)
+    assert fresh.status_code == 200 and fresh.content == served.content

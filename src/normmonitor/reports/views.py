@@ -6,9 +6,12 @@ inline script or style (the CSP forbids both)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +34,22 @@ from .models import ReportJob, WorkbookImport
 from .render import REPORT_FORMATS, build_report
 
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+# The page draws its charts once and keeps them briefly, so that the image requests that follow
+# need not build the report again; a later or other process builds them itself.
+CHART_CACHE_SECONDS = 600
+
+
+def _chart_key(token: str, key: str, organisation: str | None, chart: str) -> str:
+    return f"reports:chart:{token}:{key}:{organisation or '-'}:{chart}"
+
+
+def _chart_sources(charts, url: Callable[[str], str], key: str, organisation: str | None):
+    token = uuid.uuid4().hex
+    sources = {}
+    for chart in charts:
+        cache.set(_chart_key(token, key, organisation, chart.key), chart.svg(), CHART_CACHE_SECONDS)
+        sources[chart.key] = f"{url(chart.key)}?v={token}"
+    return sources
 
 
 def _round(key: str) -> MonitoringRound:
@@ -103,10 +122,9 @@ def region_report_page(request: HttpRequest, key: str) -> HttpResponse:
             "charts": charts,
             "chart_map": {chart.key: chart for chart in charts},
             "round": monitoring_round,
-            "chart_src": {
-                chart.key: reverse("reports:region_chart", args=[key, chart.key])
-                for chart in charts
-            },
+            "chart_src": _chart_sources(
+                charts, lambda chart: reverse("reports:region_chart", args=[key, chart]), key, None
+            ),
             "formats": REPORT_FORMATS,
             "can_export": request.user.has_perm("reports.export_round", monitoring_round),
         },
@@ -128,16 +146,28 @@ def organisation_report_page(request: HttpRequest, key: str, organisation: str) 
             "chart_map": {chart.key: chart for chart in charts},
             "round": assessment.round,
             "assessment": assessment,
-            "chart_src": {
-                chart.key: reverse(
-                    "reports:organisation_chart", args=[key, organisation, chart.key]
-                )
-                for chart in charts
-            },
+            "chart_src": _chart_sources(
+                charts,
+                lambda chart: reverse(
+                    "reports:organisation_chart", args=[key, organisation, chart]
+                ),
+                key,
+                organisation,
+            ),
             "formats": REPORT_FORMATS,
             "can_use_workbook": request.user.has_perm("reports.use_workbook", assessment),
         },
     )
+
+
+def _cached_chart(
+    request: HttpRequest, key: str, organisation: str | None, chart: str
+) -> str | None:
+    """The chart the page drew moments ago (called after the permission check)."""
+    token = request.GET.get("v", "")
+    if not token.isalnum() or len(token) != 32:
+        return None
+    return cache.get(_chart_key(token, key, organisation, chart))
 
 
 def _svg(svg: str) -> HttpResponse:
@@ -151,6 +181,9 @@ def _svg(svg: str) -> HttpResponse:
 def region_chart(request: HttpRequest, key: str, chart: str) -> HttpResponse:
     monitoring_round = _round(key)
     check(request, "reports.view_region_report", monitoring_round)
+    cached = _cached_chart(request, key, None, chart)
+    if cached is not None:
+        return _svg(cached)
     report = build_report(monitoring_round, language=_language())
     with translation.override(report.meta.language):
         for item in charts_for(report):
@@ -165,6 +198,9 @@ def organisation_chart(
 ) -> HttpResponse:
     assessment = _assessment(key, organisation)
     check(request, "reports.view_organisation_report", assessment)
+    cached = _cached_chart(request, key, organisation, chart)
+    if cached is not None:
+        return _svg(cached)
     report = build_report(assessment.round, assessment.organisation, language=_language())
     with translation.override(report.meta.language):
         for item in charts_for(report):
