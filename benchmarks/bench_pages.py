@@ -35,7 +35,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from normmonitor.api.services import token_create  # noqa: E402
 from normmonitor.assessments.models import Answer  # noqa: E402
@@ -208,6 +208,55 @@ def proposed_round_open_timing(region_key: str, carry_over: bool, repeat: int = 
     }
 
 
+def others(national: MonitoringRound, region: MonitoringRound, repeat: int) -> dict[str, Any]:
+    """Pages and files of other apps, measured here when they exist: the audit trail (issue #3)
+    and the reports (issue #4: region PDF, national XLSX export)."""
+    found: dict[str, Any] = {}
+    admin = Client()
+    admin.force_login(user("bench-admin"))
+    coordinator = Client()
+    coordinator.force_login(user(f"bench-coordinator-{NATIONAL}"))
+    cases = {
+        "audit trail, first page (administrator, all events)": (admin, "audit:list", 150),
+        "audit trail, first page (national coordinator)": (coordinator, "audit:list", 150),
+    }
+    for name, (client, url_name, target) in cases.items():
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:  # the app is not there (yet)
+            continue
+        result = timed(get(client, url), max(3, repeat // 3))
+        result["target_ms"] = target
+        found[name] = result
+        print(f"{name}: {result}")
+    try:
+        from normmonitor.reports.exports.files import round_export_file
+        from normmonitor.reports.render import report_file
+    except ImportError:
+        return found
+    files = {
+        "region report PDF (region of 7)": (lambda: report_file(region, None, "pdf"), 2000),
+        "round export XLSX (national, 385 organisations)": (
+            lambda: round_export_file(national, "xlsx"),
+            3000,
+        ),
+    }
+    for name, (make, target) in files.items():
+        samples = []
+        for _ in range(3):
+            start = time.perf_counter()
+            produced = make()
+            samples.append((time.perf_counter() - start) * 1000)
+        found[name] = {
+            "median_ms": round(statistics.median(samples), 1),
+            "max_ms": round(max(samples), 1),
+            "bytes": len(produced.content),
+            "target_ms": target,
+        }
+        print(f"{name}: {found[name]}")
+    return found
+
+
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     try:
@@ -240,6 +289,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--json", help="Write the results to this file.")
+    parser.add_argument(
+        "--sections",
+        default="pages,api,open,others",
+        help="Comma-separated: pages, api, open, others (audit pages, reports of issue #4).",
+    )
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
 
@@ -262,6 +316,7 @@ def main() -> None:
     editor = Client()
     editor.force_login(user(f"bench-{ORGANISATION.lower()}"))
 
+    sections = set(args.sections.split(","))
     pages = results["pages"]
     for scale, client, monitoring_round, target in (
         ("national", coordinator_nl, national, PAGE_TARGET_NATIONAL),
@@ -278,6 +333,8 @@ def main() -> None:
             "save one item": save(editor, monitoring_round, ORGANISATION, "1.1"),
         }
         for name, call in cases.items():
+            if "pages" not in sections:
+                break
             result = timed(call, args.repeat)
             result["target_ms"] = target
             pages[f"{name} — {scale}"] = result
@@ -314,15 +371,21 @@ def main() -> None:
         ),
     }
     for name, (call, target) in api_cases.items():
+        if "api" not in sections:
+            break
         result = timed(call, args.repeat)
         result["target_ms"] = target
         results["api"][name] = result
         print(f"API {name}: {result}")
 
     for name, region_key, carry in (
-        ("national, 385 organisations, synthetic norm, carrying over", NATIONAL, True),
-        ("national, 385 organisations, synthetic norm, empty", NATIONAL, False),
-        ("region of 7, Flevolandse Norm, carrying over", REGION, True),
+        ()
+        if "open" not in sections
+        else (
+            ("national, 385 organisations, synthetic norm, carrying over", NATIONAL, True),
+            ("national, 385 organisations, synthetic norm, empty", NATIONAL, False),
+            ("region of 7, Flevolandse Norm, carrying over", REGION, True),
+        )
     ):
         result = round_open_timing(region_key, carry)
         result["target_ms"] = 1000 if region_key == NATIONAL else None
@@ -334,6 +397,8 @@ def main() -> None:
             results["round_open"][f"{name} (proposal: INSERT … SELECT)"] = proposal
             print(f"open a round — {name}, proposal: {proposal}")
 
+    if "others" in sections:
+        results["others"] = others(national, region, args.repeat)
     results["load_average"] = {"start": load_at_start, "end": os.getloadavg()}
     results["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(f"peak memory of this process: {results['max_rss_mb']} MB")

@@ -36,7 +36,9 @@ def timings(title: str, section: str, runs: dict[str, dict]) -> list[str]:
             target = r.get("target_ms")
             queries = f" ({r['queries']})" if "queries" in r else ""
             p95 = r.get("p95_ms", r.get("max_ms"))
-            cells.append(f"{r['median_ms']:.0f} / {p95:.0f} ms{queries} {verdict(r['median_ms'], target)}")
+            cells.append(
+                f"{r['median_ms']:.0f} / {p95:.0f} ms{queries} {verdict(r['median_ms'], target)}"
+            )
         shown = f"≤ {target} ms" if target else ""
         lines.append(f"| {name} | {shown} | " + " | ".join(cells) + " |")
     return [*lines, ""]
@@ -57,6 +59,8 @@ def main() -> None:
         out += timings("Pages (server time)", "pages", runs)
         out += timings("API", "api", runs)
         out += timings("Opening a round", "round_open", runs)
+        if all(run.get("others") for run in runs.values()):
+            out += timings("Other apps (audit trail, reports)", "others", runs)
     load_test = load("loadtest")
     if load_test:
         out += [
