@@ -5,8 +5,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from normmonitor.dashboard import tasks as tasks_module
-from normmonitor.dashboard.tasks import KIND_CHANGES_REQUESTED, Task, tasks_for
+from normmonitor.actions.models import Action
+from normmonitor.assessments.models import Answer, Assessment
+from normmonitor.dashboard import mytasks as tasks_module
+from normmonitor.dashboard.mytasks import KIND_CHANGES_REQUESTED, Task, tasks_for
+from normmonitor.organisations.models import Organisation
 from normmonitor.rounds import services
 from normmonitor.rounds.models import MonitoringRound
 from tests.conftest import ALMERE, LELYSTAD
@@ -54,7 +57,7 @@ def test_closed_rounds_give_no_tasks(users, open_round):
 
 
 def test_other_apps_add_tasks_through_the_hook(users, open_round, monkeypatch):
-    """The review workflow and the actions app contribute tasks with a tasks.py module."""
+    """Any app contributes tasks with a mytasks.py module."""
 
     def changes_requested(user, today):
         if user.username == "almere":
@@ -110,3 +113,39 @@ def test_navigation_marks_the_current_section(client, users, open_round):
     assert f'href="{reverse("dashboard:rounds")}" aria-current="page"' in body
     body = client.get(reverse("dashboard:home")).content.decode()
     assert f'href="{reverse("dashboard:home")}" aria-current="page"' in body
+
+
+def test_the_review_workflow_turns_tasks_around(users, open_round):
+    almere = Assessment.objects.get(round=open_round, organisation__code=ALMERE)
+    today = dt.date(2022, 10, 10)
+    # Submitted: no longer a task of the editor, but one of the working group.
+    Assessment.objects.filter(pk=almere.pk).update(status="submitted")
+    assert tasks_for(users["almere"], today) == []
+    [review] = tasks_for(users["coordinator"], today)[:1]
+    assert review.kind == "review"
+    assert review.url == reverse("assessments:review", args=[open_round.key, ALMERE])
+    # Returned with a change requested on one item: back to the editor, who is told how many.
+    Assessment.objects.filter(pk=almere.pk).update(status="changes_requested")
+    Answer.objects.filter(assessment=almere, requirement__code="1.1").update(
+        review_status="changes_requested"
+    )
+    [change] = tasks_for(users["almere"], today)
+    assert change.kind == "changes_requested"
+    assert change.url == reverse("assessments:fill", args=[open_round.key, ALMERE])
+    assert "1" in change.detail
+    assert all(task.kind != "review" for task in tasks_for(users["coordinator"], today))
+
+
+def test_actions_due_are_tasks_of_their_organisation_editors(users, open_round):
+    almere = Organisation.objects.get(code=ALMERE)
+    today = dt.date(2022, 10, 10)
+    Action.objects.create(
+        organisation=almere, description="Integriteitsbeleid vaststellen", due_date=today
+    )
+    Action.objects.create(
+        organisation=almere, description="Later", due_date=today + dt.timedelta(days=90)
+    )
+    Action.objects.create(organisation=almere, description="Klaar", due_date=today, status="done")
+    actions = [t for t in tasks_for(users["almere"], today) if t.kind == "action_due"]
+    assert [t.title for t in actions] == ["Integriteitsbeleid vaststellen"]
+    assert not [t for t in tasks_for(users["lelystad"], today) if t.kind == "action_due"]

@@ -9,8 +9,8 @@ from normmonitor.access.selectors import visible_organisations, visible_regions,
 from normmonitor.core.views import check
 from normmonitor.rounds.models import MonitoringRound
 
+from .mytasks import tasks_for
 from .selectors import round_dashboard, round_links
-from .tasks import tasks_for
 
 #: How many rounds and organisations the start page lists before "all …".
 START_PAGE_LIMIT = 6
