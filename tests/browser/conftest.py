@@ -50,8 +50,12 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, live_server):
+    # Reduced motion: no smooth scrolling, so that screenshots never catch a page mid-scroll.
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="nl-NL"
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        locale="nl-NL",
+        reduced_motion="reduce",
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -73,10 +77,20 @@ def log_in(page):
     return log_in_as
 
 
-def screenshot(page, name: str) -> Path:
+#: Pages taller than this are shot one screen high: a full shot of the 25,000 px fill-in page
+#: takes seconds and shows nothing more of the layout.
+FULL_PAGE_MAX_HEIGHT = 4000
+
+
+def screenshot(page, name: str, element: str | None = None) -> Path:
+    """The page (or the ``element`` matching a CSS selector) as test-artifacts/…/name.png."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if element:
+        page.locator(element).screenshot(path=str(path))
+        return path
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.screenshot(path=str(path), full_page=height <= FULL_PAGE_MAX_HEIGHT)
     return path
 
 
@@ -85,7 +99,8 @@ def axe_violations(page) -> list[dict]:
     page.evaluate(AXE_SOURCE)
     result = page.evaluate(
         """async () => await axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            resultTypes: ['violations']
         })"""
     )
     return [

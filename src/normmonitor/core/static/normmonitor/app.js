@@ -28,6 +28,23 @@
     }
   });
 
+  // A link in the error summary puts the focus in the field itself (a fragment link only
+  // scrolls), with the field's label or legend in view.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) {
+      return;
+    }
+    var field = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!field) {
+      return;
+    }
+    event.preventDefault();
+    var container = field.closest("fieldset, .utrecht-form-field, .field") || field;
+    container.scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+
   var pending = null;
 
   document.addEventListener("htmx:beforeRequest", function (event) {
