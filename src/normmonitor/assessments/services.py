@@ -21,6 +21,7 @@ from normmonitor.audit.services import record
 from normmonitor.core.exceptions import InvalidState, NotAllowed, ServiceError, StaleVersion
 from normmonitor.core.permissions import require
 from normmonitor.norms.models import ScaleLevel
+from normmonitor.rounds.models import MonitoringRound
 
 from .models import (
     Answer,
@@ -94,6 +95,9 @@ def answer_update(
         )
         if updated != 1:
             raise StaleVersion(_(STALE_ITEM))
+        # Checked again now that this transaction holds the row: a close, submission or review
+        # that committed while we waited for it wins, and this save is rolled back.
+        _recheck_editable(actor, assessment)
         after = Answer.objects.select_related("level", "requirement").get(pk=answer.pk)
         record(
             "answer.updated",
@@ -136,6 +140,20 @@ def require_editable(actor: Any, assessment: Assessment) -> None:
     require(actor, "assessments.change_assessment", assessment)
 
 
+def _recheck_round_active(answer: Answer) -> None:
+    """After a review decision's update: a round closed meanwhile wins (the snapshot is taken)."""
+    state = MonitoringRound.objects.filter(assessments__answers=answer.pk).values_list(
+        "state", flat=True
+    )
+    if state.first() not in {"open", "in_review"}:
+        raise InvalidState(_("This round is not open for changes."))
+
+
+def _recheck_editable(actor: Any, assessment: Assessment) -> None:
+    current = Assessment.objects.select_related("round", "organisation").get(pk=assessment.pk)
+    require_editable(actor, current)
+
+
 def _edited_organisations(actor: Any) -> frozenset[int]:
     from normmonitor.access.policy import grants_for
 
@@ -155,7 +173,7 @@ def _comment(answer: Answer, actor: Any, kind: str, text: str, version: int) -> 
 
 def _lock_assessment(assessment: Assessment, expected_version: int | None) -> Assessment:
     locked = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("round", "organisation")
         .get(pk=assessment.pk)
     )
@@ -217,7 +235,7 @@ def assessment_submit(
 
 def _lock_answer_for_review(actor: Any, answer: Answer, expected_version: int) -> Answer:
     locked = (
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .select_related("assessment__round__region", "assessment__organisation", "requirement")
         .get(pk=answer.pk)
     )
@@ -268,6 +286,7 @@ def answer_review(
             reviewed_by=_user(actor),
             version=F("version") + 1,
         )
+        _recheck_round_active(locked)
         kind = CommentKind.ACCEPTED if accept else CommentKind.CHANGE_REQUESTED
         if comment.strip() or not accept:
             _comment(locked, actor, kind, comment, locked.version)
@@ -395,6 +414,7 @@ def deviation_propose(
             updated_at=timezone.now(),
             version=F("version") + 1,
         )
+        _recheck_round_active(locked)
         _comment(locked, actor, CommentKind.DEVIATION_PROPOSED, motivation, locked.version)
         record(
             "deviation.proposed",
@@ -425,6 +445,7 @@ def deviation_withdraw(
             updated_at=timezone.now(),
             version=F("version") + 1,
         )
+        _recheck_round_active(locked)
         _comment(locked, actor, CommentKind.DEVIATION_WITHDRAWN, "", locked.version)
         record(
             "deviation.withdrawn",
@@ -463,6 +484,7 @@ def deviation_decide(
             deviation_decided_by=_user(actor),
             version=F("version") + 1,
         )
+        _recheck_round_active(locked)
         kind = CommentKind.DEVIATION_ACCEPTED if accept else CommentKind.DEVIATION_REJECTED
         _comment(locked, actor, kind, comment, locked.version)
         effective_before = locked.level.code if locked.level_id else None

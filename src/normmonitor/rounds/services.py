@@ -67,7 +67,8 @@ def round_open(*, actor: Any, monitoring_round: MonitoringRound, carry_over: boo
     ``carry_over`` the answers of the previous round are copied, marked as to be confirmed.
     Returns the number of answers created."""
     require(actor, "rounds.manage_round", monitoring_round)
-    locked = MonitoringRound.objects.select_for_update().get(pk=monitoring_round.pk)
+    # FOR NO KEY UPDATE: other transactions may still insert rows that refer to the round.
+    locked = MonitoringRound.objects.select_for_update(no_key=True).get(pk=monitoring_round.pk)
     if locked.state != RoundState.DRAFT:
         raise InvalidState(_("Only a draft round can be opened."))
 
@@ -141,7 +142,7 @@ def _change_state(
 ) -> MonitoringRound:
     require(actor, "rounds.manage_round", monitoring_round)
     with transaction.atomic():
-        locked = MonitoringRound.objects.select_for_update().get(pk=monitoring_round.pk)
+        locked = MonitoringRound.objects.select_for_update(no_key=True).get(pk=monitoring_round.pk)
         if locked.state not in allowed_from:
             raise InvalidState(
                 _("A round in state “%(state)s” cannot go to “%(to)s”.")
@@ -176,7 +177,7 @@ def round_close(
     checksum) in the same transaction: a closed round's figures come from it from now on."""
     require(actor, "rounds.manage_round", monitoring_round)
     with transaction.atomic():
-        locked = MonitoringRound.objects.select_for_update().get(pk=monitoring_round.pk)
+        locked = MonitoringRound.objects.select_for_update(no_key=True).get(pk=monitoring_round.pk)
         if locked.state not in {RoundState.OPEN, RoundState.IN_REVIEW}:
             raise InvalidState(
                 _("A round in state “%(state)s” cannot go to “%(to)s”.")
@@ -184,7 +185,11 @@ def round_close(
             )
         previous_state = locked.state
         # Lock the answers too, so that no save slips in between the snapshot and the close.
-        list(Answer.objects.select_for_update().filter(assessment__round=locked).values("pk"))
+        list(
+            Answer.objects.select_for_update(of=("self",))
+            .filter(assessment__round=locked)
+            .values_list("pk", flat=True)
+        )
         data = snapshot_data(locked)
         sequence = (
             RoundSnapshot.objects.filter(round=locked).aggregate(n=Max("sequence"))["n"] or 0
@@ -223,7 +228,7 @@ def round_reopen(
     if not reason.strip():
         raise ServiceError(_("Give the reason for reopening the round."))
     with transaction.atomic():
-        locked = MonitoringRound.objects.select_for_update().get(pk=monitoring_round.pk)
+        locked = MonitoringRound.objects.select_for_update(no_key=True).get(pk=monitoring_round.pk)
         if locked.state != RoundState.CLOSED:
             raise InvalidState(_("Only a closed round can be reopened."))
         latest = RoundSnapshot.objects.filter(round=locked).order_by("-sequence").first()
