@@ -275,6 +275,18 @@ AXES_LOCKOUT_CALLABLE = "normmonitor.accounts.views.locked_out"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_ENABLE_ADMIN = False
 
+# Uploads: cut off while streaming in above this size (core.uploads), whatever the feature.
+NORMMONITOR_MAX_UPLOAD_BYTES = int(
+    env("NORMMONITOR_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)) or 50 * 1024 * 1024
+)
+FILE_UPLOAD_HANDLERS = [
+    "normmonitor.core.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
 # Evidence (documents per item): stored outside the web root, served only by a checked download.
 EVIDENCE_ROOT = Path(env("NORMMONITOR_EVIDENCE_DIR") or DATA_DIR / "evidence").resolve()
 EVIDENCE_MAX_UPLOAD_BYTES = int(env("NORMMONITOR_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)) or 0)

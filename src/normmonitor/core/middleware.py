@@ -70,12 +70,21 @@ class SecurityHeadersMiddleware:
         "frame-ancestors 'none'"
     )
 
+    # Powerful browser features the application never uses are switched off; security keys
+    # (WebAuthn) stay available to the application itself.
+    PERMISSIONS = (
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+        "publickey-credentials-get=(self), publickey-credentials-create=(self)"
+    )
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.POLICY)
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if request.user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store, private")
         return response

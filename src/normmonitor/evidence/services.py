@@ -88,7 +88,7 @@ def evidence_add(
     )  # outside the transaction: a stray file is harmless, a lost one not
     with transaction.atomic():
         if replaces is not None:
-            locked = Evidence.objects.select_for_update().get(pk=replaces.pk)
+            locked = Evidence.objects.select_for_update(of=("self",)).get(pk=replaces.pk)
             if locked.answer_id != answer.pk:
                 raise ServiceError(_("That document belongs to another item."))
             if not locked.is_current:

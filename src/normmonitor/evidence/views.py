@@ -1,6 +1,7 @@
 """Uploading, listing and downloading evidence. Evidence is looked up through the user's scoped
 selector, so an id of another organisation's document is a 404 — its existence is not revealed."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,13 @@ def _assessment(key: str, organisation: str) -> Assessment:
         raise Http404 from missing
 
 
+def _too_large() -> str:
+    limit = min(settings.EVIDENCE_MAX_UPLOAD_BYTES, settings.NORMMONITOR_MAX_UPLOAD_BYTES)
+    return _("The file is larger than the limit of %(limit)s MB.") % {
+        "limit": limit // (1024 * 1024)
+    }
+
+
 def _visible(request: HttpRequest, evidence_id: int) -> Evidence:
     return get_object_or_404(visible_evidence(request.user), pk=evidence_id)
 
@@ -59,7 +67,11 @@ def evidence_upload(
     form = EvidenceForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if getattr(request, "upload_too_large", False):
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", _too_large())
+        elif form.is_valid():
             try:
                 services.evidence_add(
                     actor=request.user,
@@ -141,7 +153,11 @@ def evidence_replace(request: HttpRequest, evidence_id: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if getattr(request, "upload_too_large", False):
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", _too_large())
+        elif form.is_valid():
             try:
                 services.evidence_replace(
                     actor=request.user,
