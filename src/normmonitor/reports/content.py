@@ -23,7 +23,7 @@ from normmonitor.assessments.selectors import round_score
 from normmonitor.dashboard.selectors import STATUS_LABELS, HeatmapCell, round_dashboard
 from normmonitor.organisations.models import Organisation
 from normmonitor.rounds.models import MonitoringRound, RoundState
-from normmonitor.scoring import ItemOutcome, RegionScore, Tally, as_percent
+from normmonitor.scoring import ItemOutcome, RegionScore, Tally, as_percent, percent_value
 
 from . import conf, integrations
 from .summary import organisation_summary, region_summary
@@ -314,6 +314,14 @@ class TargetProgress:
     @property
     def passed(self) -> bool:
         return self.days_left is not None and self.days_left < 0
+
+    @property
+    def change_points(self) -> str:
+        """The yearly change in percentage points, signed: "+28"."""
+        if self.change_per_year is None:
+            return ""
+        points = percent_value(self.change_per_year)
+        return f"+{points}" if points > 0 else str(points)
 
 
 @dataclass(frozen=True)

@@ -268,8 +268,7 @@ def _target_text(report: RegionReport) -> str:
     ]
     if target.change_per_year is not None:
         parts.append(
-            _("Change per year: %(points)s points.")
-            % {"points": as_percent(target.change_per_year).rstrip("%")}
+            _("Change per year: %(points)s percentage points.") % {"points": target.change_points}
         )
     if target.projected_date is not None:
         parts.append(
