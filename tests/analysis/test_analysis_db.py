@@ -253,6 +253,9 @@ def test_trend_runs_on_across_versions(second_round, norm2_round):
     region_trend = selectors.region_trend(second_round.region, rounds)
     assert [p.linked for p in region_trend.points] == [True, True, True]
     assert None not in region_trend.theme_series("5")
+    per_ambition = {a.code: tallies for a, tallies in region_trend.ambition_tally_rows()}
+    assert [(t.achieved, t.applicable) for t in per_ambition["4.3"]] == [(6, 6), (5, 6), (6, 6)]
+    assert per_ambition["1.5"][:2] == [None, None]  # new in 2.0: no history
 
 
 def test_trend_pages(client, users, second_round, norm2_round):

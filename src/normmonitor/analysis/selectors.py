@@ -409,6 +409,8 @@ class TrendPoint:
     ambitions: dict[str, ItemOutcome | None]
     comparable: Tally | None
     linked: bool
+    # Region trends: per ambition of the target version, pooled over the organisations.
+    ambition_tallies: dict[str, Tally] = field(default_factory=dict)
 
     def carried_from(self, target: NormVersion) -> bool:
         """Whether the point was read through a mapping from another version."""
@@ -465,6 +467,13 @@ class Trend:
 
     def theme_rows(self) -> list[tuple[Theme, list[Tally | None]]]:
         return [(theme, [p.by_theme.get(theme.code) for p in self.points]) for theme in self.themes]
+
+    def ambition_tally_rows(self) -> list[tuple[Requirement, list[Tally | None]]]:
+        """Region trends: per ambition, how many organisations achieved it in each round."""
+        return [
+            (ambition, [p.ambition_tallies.get(ambition.code) for p in self.points])
+            for ambition in self.ambitions
+        ]
 
     def ambition_rows(self) -> list[tuple[Requirement, list[ItemOutcome | None]]]:
         return [
@@ -564,6 +573,7 @@ def region_trend(
             Organisation.objects.filter(code__in=score.by_organisation).values_list("code", "type")
         )
         by_theme = {theme: Tally() for theme in target_model.themes}
+        by_ambition = {ambition.code: Tally() for ambition in target_model.ambitions()}
         comparable = Tally()
         for code, organisation_score in score.by_organisation.items():
             carried = versions.translate(organisation_score.items, steps, target_model, types[code])
@@ -571,7 +581,25 @@ def region_trend(
             comparable += total
             for theme, tally in themes.items():
                 by_theme[theme] += tally
-        points.append(TrendPoint(monitoring_round, score.total, by_theme, {}, comparable, True))
+            for ambition in by_ambition:
+                outcome = carried.get(ambition)
+                if outcome is not None and outcome.applicable:
+                    by_ambition[ambition] += Tally(
+                        achieved=int(outcome.status == "achieved"),
+                        applicable=1,
+                        answered=int(outcome.status != "unanswered"),
+                    )
+        points.append(
+            TrendPoint(
+                monitoring_round,
+                score.total,
+                by_theme,
+                {},
+                comparable,
+                True,
+                {code: tally for code, tally in by_ambition.items() if tally.applicable},
+            )
+        )
     by_organisation = {
         code: [
             scores(p.round).by_organisation[code].total
@@ -584,7 +612,11 @@ def region_trend(
     return Trend(
         target=target,
         themes=list(target.themes.order_by("order")),
-        ambitions=[],
+        ambitions=list(
+            target.requirements.filter(parent__isnull=True)
+            .select_related("theme")
+            .order_by("order")
+        ),
         points=points,
         by_organisation=by_organisation,
     )
