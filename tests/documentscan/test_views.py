@@ -206,3 +206,14 @@ def test_navigation_entry(client, users):
     assert (
         reverse("documentscan:list") not in client.get(reverse("dashboard:home")).content.decode()
     )
+
+
+def test_matrix_rows_follow_who_the_requirements_apply_to(client, users, open_round, region):
+    client.force_login(users["coordinator"])
+    url = reverse("documentscan:matrix", args=[region.key])
+    apv = client.get(url)
+    assert [row.organisation.type for row in apv.context["rows"]] == ["gemeente"] * 6
+    bibob = client.get(url, {"soort": "bibob"})
+    province = next(row for row in bibob.context["rows"] if row.organisation.type == "provincie")
+    # Branches A-F are municipal powers; G-I apply to the province too.
+    assert [cell.applicable for cell in province.cells] == [False] * 6 + [True] * 3

@@ -51,13 +51,18 @@ class AdoptionForm(forms.Form):
         ]
         for row in rows:
             self.fields[f"adopt_{row.index}"] = forms.BooleanField(
-                required=False, initial=row.proposed is not None and row.finding.verdict != "absent"
+                required=False,
+                initial=row.proposed is not None and row.finding.verdict != "absent",
+                widget=forms.CheckboxInput(
+                    attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}
+                ),
             )
             self.fields[f"level_{row.index}"] = forms.ChoiceField(
                 choices=choices,
                 required=False,
                 initial=row.proposed.code if row.proposed else "",
                 label=_("Rating for %(item)s") % {"item": row.finding.label},
+                widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
             )
             self.fields[f"version_{row.index}"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=row.answer.version, min_value=0

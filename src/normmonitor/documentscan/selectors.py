@@ -80,11 +80,12 @@ def rules_of(norm_version: NormVersion) -> list[Rule]:
 
 def with_rules(norm_version: NormVersion) -> NormVersion | None:
     """The version itself if it carries detection rules, else the newest revision of the same
-    norm that does (a round may point at a version loaded before the rules were written; the
-    requirement codes are the same)."""
+    norm and version label that does (a round may point at a revision loaded before the rules
+    were written; a revision keeps the requirement codes, another version label may not)."""
     if rules_of(norm_version):
         return norm_version
-    for candidate in NormVersion.objects.filter(norm=norm_version.norm).order_by("-loaded_at"):
+    revisions = NormVersion.objects.filter(norm=norm_version.norm, version=norm_version.version)
+    for candidate in revisions.order_by("-revision"):
         if rules_of(candidate):
             return candidate
     return None
@@ -208,8 +209,9 @@ def proposed_level(choice: str, scale: list[ScaleLevel]) -> ScaleLevel | None:
 
 @dataclass(frozen=True)
 class Cell:
-    finding: Finding
-    index: int  # the finding's place in its scan, for the link to its deciding sentence
+    finding: Finding | None  # None: no finding for this requirement in the scan
+    index: int = -1  # the finding's place in its scan, for the link to its deciding sentence
+    applicable: bool = True  # whether the requirement applies to the organisation's type
 
 
 @dataclass(frozen=True)
@@ -232,19 +234,33 @@ def latest_scans(organisations: list[Organisation], kind: str) -> dict[int, Scan
     return latest
 
 
+def applicable_organisations(organisations: list[Organisation], rules: list[Rule]) -> list:
+    """The organisations at least one of the rules' requirements applies to."""
+    types = {kind for rule in rules for kind in rule.applies_to}
+    return [o for o in organisations if not types or o.type in types]
+
+
 def region_matrix(
     organisations: list[Organisation], kind: str, rules: list[Rule]
 ) -> list[MatrixRow]:
+    """One row per organisation that any of the rules applies to (an APV is a municipal
+    by-law: the province has none), one cell per rule."""
+    rules = [rule for rule in rules if kind in rule.kinds]
+    organisations = applicable_organisations(organisations, rules)
     scans = latest_scans(organisations, kind)
-    codes = [rule.requirement for rule in rules if kind in rule.kinds]
     rows = []
     for organisation in organisations:
         scan = scans.get(organisation.pk)
         found = {
-            finding.requirement: Cell(finding, index)
+            finding.requirement: (index, finding)
             for index, finding in enumerate(findings_of(scan) if scan else [])
         }
-        rows.append(MatrixRow(organisation, scan, [found.get(code) for code in codes]))
+        cells = []
+        for rule in rules:
+            index, finding = found.get(rule.requirement, (-1, None))
+            applicable = not rule.applies_to or organisation.type in rule.applies_to
+            cells.append(Cell(finding, index, applicable))
+        rows.append(MatrixRow(organisation, scan, cells))
     return rows
 
 

@@ -199,14 +199,19 @@ def _with_citation(explanation: str, citation: str) -> str:
     return f"{explanation.rstrip()}\n\n{citation}".strip()
 
 
-def _evidence_file(document: ScannedDocument) -> tuple[str, bytes]:
-    """What to attach as evidence: the PDF or DOCX itself; for text, HTML and XML the text as
-    read, as UTF-8 plain text (the evidence store accepts no web pages or XML)."""
+def evidence_name(document: ScannedDocument) -> str:
+    """The name the document is attached under: the PDF or DOCX itself; for text, HTML and XML
+    the text as read, as plain text (the evidence store accepts no web pages or XML)."""
     stem = document.name.rsplit(".", 1)[0] if "." in document.name else document.name
+    return f"{stem}.{document.format if document.format in {'pdf', 'docx'} else 'txt'}"
+
+
+def _evidence_file(document: ScannedDocument) -> tuple[str, bytes]:
+    name = evidence_name(document)
     if document.format in {"pdf", "docx"}:
         with storage.open_verified(document.sha256) as handle:
-            return f"{stem}.{document.format}", handle.read()
-    return f"{stem}.txt", document.text.encode("utf-8")
+            return name, handle.read()
+    return name, document.text.encode("utf-8")
 
 
 def _attach_evidence(

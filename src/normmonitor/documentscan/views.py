@@ -228,7 +228,11 @@ def findings_adopt(request: HttpRequest, pk: int) -> HttpResponse:
             }
             for row, level, _version in chosen
         ]
-        return render(request, "documentscan/confirm.html", {**context, "changes": changes})
+        return render(
+            request,
+            "documentscan/confirm.html",
+            {**context, "changes": changes, "evidence_name": services.evidence_name(document)},
+        )
 
     try:
         citations = services.findings_adopt(
@@ -318,7 +322,6 @@ def region_matrix(request: HttpRequest, key: str) -> HttpResponse:
             "kinds": DocumentKind.choices,
             "rules": rules,
             "rows": selectors.region_matrix(members, kind, rules),
-            "members": members,
             "can_manage": request.user.has_perm("documentscan.manage_region_documents", region),
             "sharing": SharingForm(
                 initial={"editors_see_region": selectors.editors_see_region(region)}
@@ -351,7 +354,10 @@ def region_compare(request: HttpRequest, key: str) -> HttpResponse:
     region = _region(request, key)
     kind = _kind(request)
     rules = _region_rules(region, kind)
-    members = {organisation.code: organisation for organisation in _members(request, region)}
+    members = {
+        organisation.code: organisation
+        for organisation in selectors.applicable_organisations(_members(request, region), rules)
+    }
     codes = [rule.requirement for rule in rules]
     requirement = request.GET.get("onderwerp") or (codes[0] if codes else "")
     left_code = request.GET.get("links", "")

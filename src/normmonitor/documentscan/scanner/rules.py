@@ -86,6 +86,7 @@ class Rule:
     absent: str = ""
     skip_titles: tuple[re.Pattern[str], ...] = ()
     propose: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PROPOSE))
+    applies_to: tuple[str, ...] = ()  # the requirement's organisation types (empty: any)
 
 
 class RuleError(ValueError):
@@ -231,7 +232,14 @@ def _compile(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
 
 
-def compile_rule(requirement: str, scan: dict, *, label: str = "", text: str = "") -> Rule:
+def compile_rule(
+    requirement: str,
+    scan: dict,
+    *,
+    label: str = "",
+    text: str = "",
+    applies_to: Iterable[str] = (),
+) -> Rule:
     problems = validate(scan)
     if problems:
         raise RuleError([(f"{requirement}: {path}", message) for path, message in problems])
@@ -266,6 +274,7 @@ def compile_rule(requirement: str, scan: dict, *, label: str = "", text: str = "
         absent=scan.get("absent", ""),
         skip_titles=_compile(scan.get("skip_titles", DEFAULT_SKIP_TITLES)),
         propose={**DEFAULT_PROPOSE, **scan.get("propose", {})},
+        applies_to=tuple(applies_to),
     )
 
 
@@ -283,6 +292,7 @@ def rules_from_norm(norm: Mapping[str, Any]) -> list[Rule]:
                     scan,
                     label=requirement.get("label", ""),
                     text=requirement.get("text", ""),
+                    applies_to=requirement.get("applies_to", ()),
                 )
             )
         for child in requirement.get("children", ()):
