@@ -8,10 +8,15 @@ from normmonitor.documentscan.scanner.evaluation import evaluate, load_labels
 
 from .conftest import CORPUS, flevoland_rules
 
-LABELS = load_labels(CORPUS)
+HELDOUT = CORPUS / "heldout"
+LABELS = {
+    f"{folder.name}/{name}" if folder == HELDOUT else name: (folder / name, label)
+    for folder in (CORPUS, HELDOUT)
+    for name, label in load_labels(folder).items()
+}
 CASES = [
     (name, rule.requirement)
-    for name, label in LABELS.items()
+    for name, (_path, label) in LABELS.items()
     for rule in flevoland_rules()
     if label["kind"] in rule.kinds
 ]
@@ -22,15 +27,15 @@ def findings(rules):
     return {
         name: {
             f.requirement: f
-            for f in scan(read_document((CORPUS / name).read_bytes()), rules, kind=label["kind"])
+            for f in scan(read_document(path.read_bytes()), rules, kind=label["kind"])
         }
-        for name, label in LABELS.items()
+        for name, (path, label) in LABELS.items()
     }
 
 
 @pytest.mark.parametrize(("name", "requirement"), CASES)
 def test_labelled_case(findings, name, requirement):
-    wanted = (LABELS[name].get("expect") or {}).get(requirement, {"verdict": "absent"})
+    wanted = (LABELS[name][1].get("expect") or {}).get(requirement, {"verdict": "absent"})
     finding = findings[name][requirement]
     assert finding.verdict == wanted["verdict"], finding.why
     if wanted["verdict"] == "absent":
@@ -50,12 +55,12 @@ def test_every_corpus_file_is_labelled_and_described():
         for path in CORPUS.iterdir()
         if path.suffix in {".txt", ".xml", ".html", ".docx", ".pdf"}
     }
-    assert documents == set(LABELS)
+    assert documents == set(load_labels(CORPUS))
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in readme for name in documents)
 
 
 def test_corpus_totals(rules):
-    report = evaluate(CORPUS, rules)
-    assert report.total.cases == len(CASES)
-    assert report.mistakes == []
+    reports = [evaluate(CORPUS, rules), evaluate(HELDOUT, rules)]
+    assert sum(report.total.cases for report in reports) == len(CASES)
+    assert [case for report in reports for case in report.mistakes] == []
