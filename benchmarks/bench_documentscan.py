@@ -64,6 +64,16 @@ def big_text(megabytes: float) -> str:
     return "\n\n".join(parts)
 
 
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def measure(function, repeat: int) -> tuple[float, float]:
     """(median CPU seconds, median wall seconds) over ``repeat`` runs."""
     cpu, wall = [], []
@@ -125,7 +135,7 @@ def main() -> None:
 
     print("\n## Speed (one core)\n")
     print(
-        f"Machine: {platform.processor() or platform.machine()}, Python "
+        f"Machine: {cpu_model()}, Python "
         f"{platform.python_version()}; text of {size_mb:.1f} MB with {articles} articles; "
         f"median of {args.repeat} runs, CPU time of one process.\n"
     )
