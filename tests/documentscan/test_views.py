@@ -127,7 +127,11 @@ def test_adoption_is_confirmed_before_anything_changes(client, users, open_round
     assert item(open_round, "3.2.2.A").level is None  # nothing saved by the preview
     assert_csp_safe(body)
 
-    done = client.post(url, {**data, "action": "confirm"})
+    # Confirm posts what the preview page carries in its hidden fields, nothing else.
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body))
+    hidden.pop("csrfmiddlewaretoken", None)
+    assert hidden[f"adopt_{index}"] == "True" and hidden[f"level_{index}"] == "behaald"
+    done = client.post(url, {**hidden, "action": "confirm"})
     assert done.status_code == 302
     assert done["Location"] == reverse("assessments:detail", args=[open_round.key, ALMERE])
     saved = item(open_round, "3.2.2.A")

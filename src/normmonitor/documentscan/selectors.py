@@ -60,6 +60,44 @@ def comparable_regions(user: Any) -> QuerySet[Region]:
     ).distinct()
 
 
+def document_rows(user: Any, limit: int = 200) -> list[tuple[ScannedDocument, dict[str, int]]]:
+    """The documents the user may see, newest first, with the verdicts of their latest scan
+    counted (two queries)."""
+    documents = list(visible_documents(user)[:limit])
+    latest: dict[int, Scan] = {}
+    for scan in Scan.objects.filter(document__in=documents).order_by("created_at"):
+        latest[scan.document_id] = scan
+    rows = []
+    for document in documents:
+        counts: dict[str, int] = {}
+        for finding in latest[document.pk].findings if document.pk in latest else []:
+            counts[finding["verdict"]] = counts.get(finding["verdict"], 0) + 1
+        rows.append((document, counts))
+    return rows
+
+
+def region_members(user: Any, region: Region) -> list[Organisation]:
+    """The members of a region whose documents the user may see: all of them for the working
+    group, only their own for an editor unless the region shares."""
+    return list(
+        region.members.filter(pk__in=document_organisations(user).values("pk")).order_by(
+            "type", "name"
+        )
+    )
+
+
+def region_rules(region: Region, kind: str) -> list[Rule]:
+    """The rules of ``kind`` of the norm the region's latest round uses."""
+    version = None
+    latest = region.rounds.select_related("norm_version").order_by("-reference_date").first()
+    if latest is not None:
+        version = with_rules(latest.norm_version)
+    first = region.members.first()
+    if version is None and first is not None:
+        version = rules_version_for(first)
+    return [rule for rule in (rules_of(version) if version else []) if kind in rule.kinds]
+
+
 def editors_see_region(region: Region) -> bool:
     return RegionScanSetting.objects.filter(region=region, editors_see_region=True).exists()
 
@@ -289,6 +327,22 @@ def article_text(scan: Scan, finding: Finding | None) -> str:
         return ""
     text = scan.document.text[finding.article_start : finding.article_end]
     return "\n".join(line.strip() for line in text.strip().split("\n"))
+
+
+def compare_members(
+    left: Organisation, right: Organisation, requirement: str, kind: str
+) -> Comparison:
+    """The article that implements ``requirement`` in each member's latest document of
+    ``kind``, compared."""
+    scans = latest_scans([left, right], kind)
+
+    def side(organisation: Organisation) -> Side:
+        scan = scans.get(organisation.pk)
+        found = {f.requirement: f for f in findings_of(scan)} if scan else {}
+        finding = found.get(requirement)
+        return Side(organisation, scan, finding, article_text(scan, finding) if scan else "")
+
+    return compare(side(left), side(right))
 
 
 def compare(left: Side, right: Side) -> Comparison:

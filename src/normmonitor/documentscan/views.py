@@ -53,18 +53,7 @@ def _document(request: HttpRequest, pk: int) -> ScannedDocument:
 
 @require_GET
 def document_list(request: HttpRequest) -> HttpResponse:
-    documents = list(selectors.visible_documents(request.user)[:200])
-    scans = {
-        scan.document_id: scan
-        for scan in selectors.Scan.objects.filter(document__in=documents).order_by("created_at")
-    }
-    rows = []
-    for document in documents:
-        scan = scans.get(document.pk)
-        counts: dict[str, int] = {}
-        for finding in scan.findings if scan else []:
-            counts[finding["verdict"]] = counts.get(finding["verdict"], 0) + 1
-        rows.append((document, counts))
+    rows = selectors.document_rows(request.user)
     return render(
         request,
         "documentscan/list.html",
@@ -286,33 +275,13 @@ def _kind(request: HttpRequest) -> str:
     return kind if kind in DocumentKind.values else DocumentKind.APV
 
 
-def _region_rules(region: Region, kind: str):
-    version = None
-    latest = region.rounds.select_related("norm_version").order_by("-reference_date").first()
-    if latest is not None:
-        version = selectors.with_rules(latest.norm_version)
-    if version is None and region.members.exists():
-        version = selectors.rules_version_for(region.members.first())
-    rules = selectors.rules_of(version) if version else []
-    return [rule for rule in rules if kind in rule.kinds]
-
-
-def _members(request: HttpRequest, region: Region) -> list[Organisation]:
-    """The members whose documents the user may see: all for the working group, only their
-    own for an editor unless the region shares them."""
-    return [
-        organisation
-        for organisation in region.members.order_by("type", "name").prefetch_related("regions")
-        if request.user.has_perm("documentscan.view_document", organisation)
-    ]
-
-
 @require_GET
 def region_matrix(request: HttpRequest, key: str) -> HttpResponse:
     region = _region(request, key)
     kind = _kind(request)
-    rules = _region_rules(region, kind)
-    members = _members(request, region)
+    rules = selectors.region_rules(region, kind)
+    members = selectors.region_members(request.user, region)
+    shared = selectors.editors_see_region(region)
     return render(
         request,
         "documentscan/matrix.html",
@@ -323,10 +292,8 @@ def region_matrix(request: HttpRequest, key: str) -> HttpResponse:
             "rules": rules,
             "rows": selectors.region_matrix(members, kind, rules),
             "can_manage": request.user.has_perm("documentscan.manage_region_documents", region),
-            "sharing": SharingForm(
-                initial={"editors_see_region": selectors.editors_see_region(region)}
-            ),
-            "shared": selectors.editors_see_region(region),
+            "sharing": SharingForm(initial={"editors_see_region": shared}),
+            "shared": shared,
             "crumbs": _crumbs(_to_list()),
             "crumb": region.name,
         },
@@ -353,10 +320,12 @@ def region_sharing(request: HttpRequest, key: str) -> HttpResponse:
 def region_compare(request: HttpRequest, key: str) -> HttpResponse:
     region = _region(request, key)
     kind = _kind(request)
-    rules = _region_rules(region, kind)
+    rules = selectors.region_rules(region, kind)
     members = {
         organisation.code: organisation
-        for organisation in selectors.applicable_organisations(_members(request, region), rules)
+        for organisation in selectors.applicable_organisations(
+            selectors.region_members(request.user, region), rules
+        )
     }
     codes = [rule.requirement for rule in rules]
     requirement = request.GET.get("onderwerp") or (codes[0] if codes else "")
@@ -364,17 +333,9 @@ def region_compare(request: HttpRequest, key: str) -> HttpResponse:
     right_code = request.GET.get("rechts", "")
     comparison = None
     if requirement in codes and left_code in members and right_code in members:
-        scans = selectors.latest_scans([members[left_code], members[right_code]], kind)
-
-        def side(code: str) -> selectors.Side:
-            organisation = members[code]
-            scan = scans.get(organisation.pk)
-            found = {f.requirement: f for f in selectors.findings_of(scan)} if scan else {}
-            finding = found.get(requirement)
-            text = selectors.article_text(scan, finding) if scan else ""
-            return selectors.Side(organisation, scan, finding, text)
-
-        comparison = selectors.compare(side(left_code), side(right_code))
+        comparison = selectors.compare_members(
+            members[left_code], members[right_code], requirement, kind
+        )
     return render(
         request,
         "documentscan/compare.html",

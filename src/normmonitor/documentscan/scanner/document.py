@@ -193,7 +193,9 @@ _NOT_A_TITLE = re.compile(
     r"kan|kunnen|van|en|of|lid|leden|eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|"
     r"onder|tot|in|op|aan|na|voor|met|juncto|jo\.?|bepaalt|bedoeld|genoemd|sub|t/m|,|;)\b",
 )
-_TOC_ENTRY = re.compile(r"(?:\.{3,}|…+|\s{2,}|\t)\s*\d{1,4}$|\s\.?\s?\d{1,4}$")
+# A line of a table of contents: dot leaders before a page number. (Without leaders a contents
+# line reads as a heading without body, and is dropped when the real article follows.)
+_TOC_ENTRY = re.compile(r"(?:\.{3,}|…+)\s*\d{1,4}$")
 _TOELICHTING = re.compile(
     r"^(?:(?:algemene|artikelsgewijze|artikelgewijze|nota van)\s+)?toelichting\b[^.;]{0,60}$",
     re.IGNORECASE,
@@ -201,7 +203,7 @@ _TOELICHTING = re.compile(
 # The closing formula, the signatures and appendices end the article before them.
 _CLOSING = re.compile(
     r"^(?:aldus (?:vastgesteld|besloten|gedaan)|ondertekening\b|vastgesteld (?:in de|door de)"
-    r"|de (?:voorzitter|griffier|burgemeester),?$|bijlagen?\b.{0,100}$)",
+    r"|de (?:voorzitter|griffier|burgemeester),?$|bijlagen?\b[^.]{0,80}$)",
     re.IGNORECASE,
 )
 _INSTRUCTION = re.compile(
