@@ -254,3 +254,15 @@ def test_proposed_levels_follow_any_scale(norm_version):
     assert selectors.proposed_level("not_achieved", scale).code == "niet-behaald"
     assert selectors.proposed_level("not_applicable", scale).code == "nvt"
     assert selectors.proposed_level("none", scale) is None
+
+
+def test_a_document_without_articles_is_refused(users, open_round, files):
+    # A council letter about the APV describes the provisions in their own words.
+    with pytest.raises(services.DocumentRejected, match="No articles"):
+        services.document_upload(
+            actor=users["almere"],
+            organisation=almere(),
+            uploaded_file=upload("raadsbrief-negatief.txt"),
+            kind="apv",
+        )
+    assert not ScannedDocument.objects.exists()

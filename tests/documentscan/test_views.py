@@ -221,3 +221,18 @@ def test_matrix_rows_follow_who_the_requirements_apply_to(client, users, open_ro
     province = next(row for row in bibob.context["rows"] if row.organisation.type == "provincie")
     # Branches A-F are municipal powers; G-I apply to the province too.
     assert [cell.applicable for cell in province.cells] == [False] * 6 + [True] * 3
+
+
+def test_comparison_ignores_line_wrapping(users, open_round, files):
+    from normmonitor.documentscan import selectors
+
+    scanned(users, name="apv-pdf.pdf")  # wrapped lines, as a PDF is read
+    scanned(users, organisation=LELYSTAD, name="apv-oud-model.txt", editor="lelystad")
+    almere, lelystad = (Organisation.objects.get(code=code) for code in (ALMERE, LELYSTAD))
+    comparison = selectors.compare_members(almere, lelystad, "3.2.2.A", "apv")
+    assert "\n2. De burgemeester" in comparison.left.text  # members keep their lines
+    assert "van de\nburgemeester" not in comparison.left.text  # a wrapped sentence is joined
+    changed = [
+        text for kind, text in comparison.left_pieces + comparison.right_pieces if kind != "same"
+    ]
+    assert changed and not any(text.isspace() for text in changed)

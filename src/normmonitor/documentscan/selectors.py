@@ -322,11 +322,17 @@ class Comparison:
 _WORDS = re.compile(r"\S+|\s+")
 
 
+# A line break that only wraps a sentence (PDF), not one before a member, an item or a heading.
+_WRAP = re.compile(r"\n(?!(?:\d{1,2}[a-z]?[.)]|[a-z]{1,2}[.)]|\d{1,2}°|[-•])\s)")
+
+
 def article_text(scan: Scan, finding: Finding | None) -> str:
+    """The article's text with wrapped lines joined, so that layout is no difference."""
     if finding is None or finding.article_start < 0:
         return ""
-    text = scan.document.text[finding.article_start : finding.article_end]
-    return "\n".join(line.strip() for line in text.strip().split("\n"))
+    text = scan.document.text[finding.article_start : finding.article_end].strip()
+    heading, _newline, body = text.partition("\n")
+    return f"{heading}\n{_WRAP.sub(' ', body.strip())}".strip()
 
 
 def compare_members(

@@ -29,7 +29,15 @@ from normmonitor.norms.models import ScaleLevel
 from normmonitor.organisations.models import Organisation, Region
 
 from .models import AnswerCitation, RegionScanSetting, Scan, ScannedDocument
-from .scanner import KINDS, DocumentReadError, Finding, guess_kind, read_document, scan
+from .scanner import (
+    KINDS,
+    DocumentReadError,
+    Finding,
+    guess_kind,
+    has_provisions,
+    read_document,
+    scan,
+)
 from .selectors import answers_by_code, findings_of, rules_of, rules_version_for
 
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -87,6 +95,13 @@ def document_upload(
     if kind not in KINDS:
         raise DocumentRejected(
             _("Say what kind of document this is: an APV, a Bibob policy or a Damocles policy.")
+        )
+    if not has_provisions(document, kind):
+        raise DocumentRejected(
+            _(
+                "No articles were recognised in this document. Upload the regulation or policy "
+                "itself, not a letter about it or a scanned image of it."
+            )
         )
     norm_version = rules_version_for(organisation)
     if norm_version is None:

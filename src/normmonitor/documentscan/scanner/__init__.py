@@ -8,7 +8,15 @@ Plain Python without Django (docs/document-scan.md):
 """
 
 from .document import AMENDMENT, EXPLANATORY, OPERATIVE, Article, Document, Sentence, parse_text
-from .engine import NOTE_AMENDMENT, NOTE_FEW_ARTICLES, Finding, Quote, guess_kind, scan
+from .engine import (
+    NOTE_AMENDMENT,
+    NOTE_FEW_ARTICLES,
+    Finding,
+    Quote,
+    guess_kind,
+    has_provisions,
+    scan,
+)
 from .readers import FORMATS, DocumentReadError, read_document, sniff
 from .rules import KINDS, Rule, RuleError, compile_rule, rules_from_norm, validate
 
@@ -30,6 +38,7 @@ __all__ = [
     "Sentence",
     "compile_rule",
     "guess_kind",
+    "has_provisions",
     "parse_text",
     "read_document",
     "rules_from_norm",

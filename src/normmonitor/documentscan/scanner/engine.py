@@ -249,6 +249,17 @@ def scan(document: Document, rules: Sequence[Rule], *, kind: str | None = None) 
     return [_evaluate(rule, index) for rule in rules if kind is None or kind in rule.kinds]
 
 
+def has_provisions(document: Document, kind: str) -> bool:
+    """Whether the document has anything a rule of ``kind`` can read: articles for a
+    regulation, articles or numbered sections for a policy."""
+    return any(
+        article.sentences
+        and article.part != EXPLANATORY
+        and (kind not in _REGULATION_KINDS or article.heading == "Artikel")
+        for article in document.articles
+    )
+
+
 def _skipped(rule: Rule, article: Article) -> bool:
     if article.heading != "Artikel" and set(rule.kinds) <= _REGULATION_KINDS:
         return True
