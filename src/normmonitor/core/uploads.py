@@ -16,14 +16,18 @@ class SizeLimitedUploadHandler(FileUploadHandler):
     def limit(self) -> int:
         return int(getattr(settings, "NORMMONITOR_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
 
+    too_large = False
+
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        if content_length and content_length > self.limit() + 64 * 1024:
-            self._refuse()
+        # Raised from new_file, where Django's parser handles StopUpload.
+        self.too_large = bool(content_length and content_length > self.limit() + 64 * 1024)
         return None
 
     def new_file(self, *args, **kwargs) -> None:
         super().new_file(*args, **kwargs)
         self.received = 0
+        if self.too_large:
+            self._refuse(reset=True)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
@@ -34,7 +38,9 @@ class SizeLimitedUploadHandler(FileUploadHandler):
     def file_complete(self, file_size: int) -> None:
         return None
 
-    def _refuse(self) -> None:
+    def _refuse(self, reset: bool = False) -> None:
+        """With ``reset`` (the declared size is already too large) the rest of the body is not
+        read at all; otherwise Django reads and discards it."""
         if self.request is not None:
             self.request.upload_too_large = True
-        raise StopUpload(connection_reset=False)
+        raise StopUpload(connection_reset=reset)

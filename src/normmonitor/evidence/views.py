@@ -64,7 +64,7 @@ def evidence_upload(
         pk=answer_id,
         assessment=assessment,
     )
-    form = EvidenceForm(request.POST or None, request.FILES or None)
+    form = EvidenceForm(request.POST, request.FILES) if request.method == "POST" else EvidenceForm()
     status = 200
     if request.method == "POST":
         if getattr(request, "upload_too_large", False):
@@ -148,8 +148,10 @@ def evidence_replace(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = _visible(request, evidence_id)
     assessment = evidence.answer.assessment
     check(request, "evidence.add_evidence", assessment)
-    form = EvidenceForm(
-        request.POST or None, request.FILES or None, initial={"note": evidence.note}
+    form = (
+        EvidenceForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else EvidenceForm(initial={"note": evidence.note})
     )
     status = 200
     if request.method == "POST":
