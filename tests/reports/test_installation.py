@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from normmonitor.assessments.models import Answer
 from normmonitor.assessments.selectors import round_scores_as_json
@@ -62,7 +63,11 @@ def _scores() -> dict:
 
 
 def _wipe() -> None:
-    # A fresh database: everything goes, as in a new installation.
+    # A fresh database: everything goes, as in a new installation. PostgreSQL refuses to
+    # truncate tables with deferred constraint checks pending, so those run first.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
 
 
