@@ -19,7 +19,7 @@ from normmonitor.norms.mapping import (
 )
 from normmonitor.norms.models import NormMapping
 from normmonitor.norms.normfile import FLEVOLANDSE_NORM_PATH, read_norm_file
-from normmonitor.norms.selectors import item_codes, version_path
+from normmonitor.norms.selectors import carry_over_codes, item_codes, version_path
 from normmonitor.norms.services import load_mapping_file, load_norm, load_norm_file
 
 HEADER = 'format: normmonitor/norm-mapping@1\nnorm: n\nfrom: "1"\nto: "2"\n'
@@ -202,3 +202,18 @@ def test_norm_command_reports_a_mapping_that_does_not_fit(tmp_path):
         )
     assert "item '3.9' of version 1.0 is not mapped" in err.getvalue()
     assert "item '5.1' of version 2.0 is not mapped" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_carry_over_codes_follow_the_mapping():
+    one = load_norm_file(FLEVOLANDSE_NORM_PATH).norm_version
+    two = load_norm_file(FLEVOLANDSE_NORM_2_PATH).norm_version
+    assert carry_over_codes(one, two) is None
+    load_mapping_file(FLEVOLANDSE_MAPPING_PATH)
+    codes = carry_over_codes(one, two)
+    assert codes["4.3"] == "3.9"  # renumbered
+    assert codes["4.1"] == codes["4.2"] == "3.8"  # split
+    assert codes["3.5.D"] == "3.5.D"
+    assert "5.1" not in codes  # merged from 4.1 and 4.2: not carried
+    assert "1.5" not in codes and "3.8" not in codes  # new
+    assert carry_over_codes(one, one)["4.1"] == "4.1"

@@ -13,6 +13,7 @@ from .normfile import FLEVOLANDSE_NORM_PATH
 
 __all__ = [
     "FLEVOLANDSE_NORM_PATH",
+    "carry_over_codes",
     "get_norm_version",
     "item_codes",
     "norm_tree",
@@ -181,3 +182,23 @@ def version_path(start: NormVersion, end: NormVersion) -> list[ItemMap] | None:
             steps.append(_resolved(how[1]).inverse())
     steps.reverse()
     return steps
+
+
+def carry_over_codes(earlier: NormVersion, later: NormVersion) -> dict[str, str] | None:
+    """Later item code → the earlier item code whose answer a new round may carry over: items
+    that continue one to one (``same``, also when renumbered) or as a part of a ``split`` item.
+    Merged and new items get nothing (the earlier answers do not say how they stand now). None
+    when no mapping links the versions. For ``rounds.services.round_open``, which carries over
+    by code: across versions a code can name another item (1.0's 4.1 is 2.0's 5.1)."""
+    steps = version_path(earlier, later)
+    if steps is None:
+        return None
+    sources = {code: code for code in item_codes(earlier)}  # current code → earlier code
+    for step in steps:
+        following: dict[str, str] = {}
+        for link in step.links:
+            if link.relation in ("same", "split") and link.sources[0] in sources:
+                for target in link.targets:
+                    following[target] = sources[link.sources[0]]
+        sources = following
+    return sources
