@@ -169,3 +169,26 @@ def test_region_page_changes_members_and_shows_neighbours_read_only(client, user
     assert client.post(url, {"members": members}).status_code == 302
     assert not region.members.filter(code=ALMERE).exists()
     assert AuditEvent.objects.filter(name="region.updated").count() == 1
+
+
+def test_a_refused_password_is_shown_at_the_password_field(client, users):
+    client.force_login(users["admin"])
+    response = client.post(reverse("beheer:user_new"), {"username": "kort", "password": "kort"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["password"]
+    body = response.content.decode()
+    assert 'href="#id_password"' in body and 'id="id_password_error"' in body
+
+
+def test_the_error_summary_leaves_non_field_errors_to_the_form(client, users):
+    """A form's own error is shown once, beside the form, and not repeated in the summary;
+    an empty submission is validated like any other."""
+    client.force_login(users["admin"])
+    body = client.post(reverse("beheer:organisation_new"), {}).content.decode()
+    assert body.count("data-error-summary") == 1
+    url = reverse("beheer:user", args=[users["almere"].pk])
+    almere = Organisation.objects.get(code=ALMERE).pk
+    response = client.post(url, {"role": Role.EDITOR, "organisation": almere})
+    body = response.content.decode()
+    assert "data-error-summary" not in body
+    assert body.count('role="alert"') == 1

@@ -29,7 +29,12 @@ ORGANISATION_FIELDS = ("name", "type", "cbs_code", "contact_name", "contact_emai
 
 
 class InvalidInput(ServiceError):
-    """The request's data cannot be used; the message says why. Nothing was changed."""
+    """The request's data cannot be used; the message says why. Nothing was changed.
+    ``field`` names the input it is about, when there is one, so a form can show it there."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # -- Norms ------------------------------------------------------------------------------------
@@ -88,7 +93,7 @@ def organisation_create(
         raise InvalidInput(_("Unknown organisation type."))
     with transaction.atomic():
         if Organisation.objects.filter(code__iexact=code).exists():
-            raise InvalidInput(_("An organisation with this code exists already."))
+            raise InvalidInput(_("An organisation with this code exists already."), field="code")
         organisation = Organisation.objects.create(
             code=code,
             name=name,
@@ -186,10 +191,10 @@ def user_create(
     try:
         password_validation.validate_password(password, candidate)
     except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages)) from error
+        raise InvalidInput(" ".join(error.messages), field="password") from error
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
-            raise InvalidInput(_("A user with this user name exists already."))
+            raise InvalidInput(_("A user with this user name exists already."), field="username")
         user = User.objects.create_user(
             username=username,
             password=password,

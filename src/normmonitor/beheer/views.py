@@ -29,6 +29,18 @@ from .forms import (
 )
 
 
+def _posted(request: HttpRequest):
+    """The submitted data, also when it is empty (``request.POST or None`` would skip the
+    validation of an empty submission)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _field_of(error: ServiceError, form) -> str | None:
+    """The form field a service's refusal is about, so that it is shown (and linked) there."""
+    field = getattr(error, "field", None)
+    return field if field in form.fields else None
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     check(request, "beheer.view_management")
@@ -55,7 +67,7 @@ def norms(request: HttpRequest) -> HttpResponse:
     """The stored norm versions, and a form to check or load a norm file: "check" only
     validates, "load" validates and loads, as ``normmonitor norm validate`` and ``… load``."""
     check(request, "norms.manage_norm")
-    form = NormUploadForm(request.POST or None, request.FILES or None)
+    form = NormUploadForm(_posted(request), request.FILES or None)
     problems = None
     checked = None
     if request.method == "POST" and form.is_valid():
@@ -140,14 +152,14 @@ def organisations(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_new(request: HttpRequest) -> HttpResponse:
     check(request, "organisations.manage_organisation")
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(
                 actor=request.user, address=client_address(request), **form.cleaned_data
             )
         except ServiceError as error:
-            form.add_error(None, str(error))
+            form.add_error(_field_of(error, form), str(error))
         else:
             messages.success(request, _("Organisation created: %(name)s") % {"name": organisation})
             return redirect("beheer:organisations")
@@ -159,7 +171,7 @@ def organisation_edit(request: HttpRequest, code: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, code=code)
     check(request, "organisations.manage_organisation", organisation)
     initial = {field: getattr(organisation, field) for field in services.ORGANISATION_FIELDS}
-    form = OrganisationForm(request.POST or None, initial=initial, editing=True)
+    form = OrganisationForm(_posted(request), initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
@@ -193,7 +205,7 @@ def region_detail(request: HttpRequest, key: str) -> HttpResponse:
     region = get_object_or_404(Region, key=key)
     check(request, "beheer.view_management")
     can_change = request.user.has_perm("organisations.manage_region", region)
-    form = RegionMembersForm(request.POST or None, initial={"members": region.members.all()})
+    form = RegionMembersForm(_posted(request), initial={"members": region.members.all()})
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -252,14 +264,14 @@ def users(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_new(request: HttpRequest) -> HttpResponse:
     check(request, "access.manage_user")
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             account = services.user_create(
                 actor=request.user, address=client_address(request), **form.cleaned_data
             )
         except ServiceError as error:
-            form.add_error(None, str(error))
+            form.add_error(_field_of(error, form), str(error))
         else:
             messages.success(
                 request,
@@ -274,7 +286,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A user's roles, a form to add one, and (de)activation."""
     check(request, "access.manage_user")
     account = get_object_or_404(get_user_model(), pk=pk)
-    form = MembershipForm(request.POST or None)
+    form = MembershipForm(_posted(request))
     if request.method == "POST":
         check(request, "access.manage_membership")
         if form.is_valid():

@@ -81,6 +81,14 @@ def is_choice_group(field: BoundField) -> bool:
 
 
 @register.filter
+def has_field_errors(form: Any) -> bool:
+    """True when a field of the form has an error (the form's own, non-field errors are left to
+    the template, which shows them beside the form)."""
+    errors = getattr(form, "errors", None)
+    return bool(errors) and any(name != forms.forms.NON_FIELD_ERRORS for name in errors)
+
+
+@register.filter
 def is_checkbox(field: BoundField) -> bool:
     """True for a single checkbox, whose label follows the box."""
     return isinstance(field.field.widget, forms.CheckboxInput)
