@@ -157,7 +157,7 @@ def test_scan_flow_report_and_proposed_actions(scan, users):
     names = set(AuditEvent.objects.values_list("name", flat=True))
     assert {"scan.created", "scan.answered", "scan.completed", "scan.actions_proposed"} <= names
     out = StringIO()
-    call_command("scan", "report", "--organisation", PROVINCE, "--json", stdout=out)
+    call_command("resiliencescan", "report", "--organisation", PROVINCE, "--json", stdout=out)
     assert '"severity": "high"' in out.getvalue()
 
 

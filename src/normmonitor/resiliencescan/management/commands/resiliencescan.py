@@ -1,4 +1,4 @@
-"""``normmonitor scan validate|load|report``: resilience scan questionnaires and reports."""
+"""``normmonitor resiliencescan validate|load|report``: resilience scan questionnaires and reports."""
 
 from __future__ import annotations
 
