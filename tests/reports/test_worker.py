@@ -94,3 +94,22 @@ def test_progress_is_written_to_the_job(queued):
     progress(41, "Drawing")  # too small a step to write
     job.refresh_from_db()
     assert job.progress == 40
+
+
+def test_housekeeping_discards_unconfirmed_uploads(users, scored_round):
+    from normmonitor.assessments.models import Assessment
+    from normmonitor.reports.models import WorkbookImport
+
+    assessment = Assessment.objects.get(round=scored_round, organisation__code="GM0034")
+    old = WorkbookImport.objects.create(
+        assessment=assessment, uploaded_by=users["almere"], sha256="0" * 64
+    )
+    WorkbookImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    recent = WorkbookImport.objects.create(
+        assessment=assessment, uploaded_by=users["almere"], sha256="1" * 64
+    )
+    jobs.housekeeping()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.state == WorkbookImport.State.DISCARDED
+    assert recent.state == WorkbookImport.State.PENDING

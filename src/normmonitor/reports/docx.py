@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
+from jinja2 import ChainableUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from normmonitor.scoring import as_percent
@@ -180,7 +181,9 @@ def environment() -> SandboxedEnvironment:
     """A sandboxed Jinja environment: a house-style template is a document an organisation
     uploads, so it may not reach beyond the context. Filters: ``date``, ``percent``,
     ``datum``/``maand`` (Dutch, whatever the language)."""
-    env = SandboxedEnvironment(autoescape=True)
+    # ChainableUndefined: a value a house-style template asks for that this report lacks (a
+    # chart that was not drawn, say) prints as nothing instead of failing the report.
+    env = SandboxedEnvironment(autoescape=True, undefined=ChainableUndefined)
     env.filters.update({"date": _date, "percent": _percent, "datum": datum, "maand": maand})
     return env
 

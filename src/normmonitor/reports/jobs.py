@@ -28,7 +28,7 @@ from normmonitor.rounds.models import MonitoringRound
 
 from . import conf
 from .exports.files import EXPORT_FORMATS, installation_export_file, round_export_file
-from .models import ReportJob
+from .models import ReportJob, WorkbookImport
 from .render import REPORT_FORMATS, RenderedFile, report_file
 
 logger = logging.getLogger(__name__)
@@ -212,6 +212,11 @@ def housekeeping(now: Any = None) -> tuple[int, int]:
     deleted, _details = ReportJob.objects.filter(
         finished_at__lt=now - timedelta(hours=conf.job_retention_hours())
     ).delete()
+    # Uploaded workbooks nobody confirmed: their preview is out of date by now.
+    WorkbookImport.objects.filter(
+        state=WorkbookImport.State.PENDING,
+        created_at__lt=now - timedelta(hours=conf.job_retention_hours()),
+    ).update(state=WorkbookImport.State.DISCARDED, decided_at=now)
     return failed, deleted
 
 
