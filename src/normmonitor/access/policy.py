@@ -267,6 +267,7 @@ rules.add_perm("audit.view_auditlog", is_administrator | is_coordinator)
 rules.add_perm("norms.manage_norm", is_administrator)
 rules.add_perm("access.manage_membership", is_administrator)
 
+
 # API tokens (issue #7): everyone creates and revokes their own; an administrator may revoke
 # anyone's. A token acts with exactly its user's permissions above.
 @rules.predicate
