@@ -30,6 +30,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "normmonitor.conf.test")
+# One secret for this process and the server, so that the sessions made here are valid there
+# (set before the settings are read, so that the production settings can be imported too).
+os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY = secrets.token_urlsafe(64)
 sys.path.insert(0, str(ROOT / "src"))
 
 import django  # noqa: E402
@@ -51,8 +54,6 @@ from normmonitor.organisations.models import Organisation  # noqa: E402
 from normmonitor.rounds.models import MonitoringRound  # noqa: E402
 
 HOST, PORT = "127.0.0.1", 8107
-# One secret for this process and the server, so that the sessions made here are valid there.
-SECRET_KEY = secrets.token_urlsafe(64)
 HOT_ITEMS = ("1.1", "1.2", "1.3")  # every editor of an organisation edits these: conflicts
 ORGANISATIONS = ("GM0034", "GM0995", "GM0303", "GM0171", "GM0184", "GM0050", "GM0014", "GM0037")
 
@@ -66,6 +67,8 @@ class Stats:
         self.saves: dict[tuple[str, str, str], int] = defaultdict(int)  # (round, org, code)
         self.conflicts = 0
         self.requests = 0
+        # Saves whose answer never came (a time-out): they may or may not have been committed.
+        self.unknown: dict[tuple[str, str, str], int] = defaultdict(int)
 
     def record(self, kind: str, seconds: float, status: int) -> None:
         with self.lock:
@@ -153,6 +156,9 @@ class User(threading.Thread):
                 f"a{pk}-version": version,
             }
             body = "&".join(f"{k}={v.replace(' ', '+')}" for k, v in form.items()).encode()
+            key = (plan["round"], plan["organisation"], code)
+            with self.stats.lock:
+                self.stats.unknown[key] += 1
             status, _, page = self.request(
                 "web: save item",
                 "POST",
@@ -163,9 +169,11 @@ class User(threading.Thread):
                     "X-CSRFToken": self.credentials["_csrf"],
                 },
             )
+            with self.stats.lock:
+                self.stats.unknown[key] -= 1
             if status == 302:
                 with self.stats.lock:
-                    self.stats.saves[(plan["round"], plan["organisation"], code)] += 1
+                    self.stats.saves[key] += 1
                 return 2
             if status == 409:  # someone saved first: the page shows their version; try again
                 with self.stats.lock:
@@ -186,6 +194,9 @@ class User(threading.Thread):
         for _attempt in range(5):
             status, headers, _ = self.request("api: answer", "GET", url)
             body = json.dumps({"owner": f"api user {self.number}", "explanation": "Load"}).encode()
+            key = (plan["round"], plan["organisation"], code)
+            with self.stats.lock:
+                self.stats.unknown[key] += 1
             status, headers, _ = self.request(
                 "api: update answer",
                 "PATCH",
@@ -193,9 +204,11 @@ class User(threading.Thread):
                 body,
                 {"Content-Type": "application/json", "If-Match": headers["etag"]},
             )
+            with self.stats.lock:
+                self.stats.unknown[key] -= 1
             if status == 200:
                 with self.stats.lock:
-                    self.stats.saves[(plan["round"], plan["organisation"], code)] += 1
+                    self.stats.saves[key] += 1
                 return 3
             if status == 412:
                 with self.stats.lock:
@@ -214,6 +227,18 @@ class User(threading.Thread):
         return 3
 
 
+def production_cookie_names() -> tuple[str, str]:
+    """The server runs with the production settings, whose cookie names may differ
+    (__Host-sessionid): read them from there."""
+    import importlib
+
+    production = importlib.import_module("normmonitor.conf.production")
+    return (
+        getattr(production, "SESSION_COOKIE_NAME", "sessionid"),
+        getattr(production, "CSRF_COOKIE_NAME", "csrftoken"),
+    )
+
+
 def prepare(users: int) -> tuple[list[tuple[str, dict[str, str], dict[str, Any]]], dict]:
     """Load-test accounts (idempotent): editors of a few organisations in the open national
     round, half on the web (a session), half with an API token; and coordinators."""
@@ -225,6 +250,8 @@ def prepare(users: int) -> tuple[list[tuple[str, dict[str, str], dict[str, Any]]
     readers = max(1, users // 5)
     editors = users - readers
     plans = []
+    session_cookie, csrf_cookie = production_cookie_names()
+    national_coordinator = User_.objects.get(username="bench-coordinator-nederland")
     organisations = {o.code: o for o in Organisation.objects.filter(code__in=ORGANISATIONS)}
     for number in range(users):
         username = f"load-{number:02d}"
@@ -254,10 +281,10 @@ def prepare(users: int) -> tuple[list[tuple[str, dict[str, str], dict[str, Any]]
             }
             kind = "web" if number % 2 == 0 else "api"
         else:
+            # A regional coordinator (Flevoland) on the pages; the national list through the API
+            # with the national coordinator's token.
             Membership.objects.get_or_create(user=user, role=Role.COORDINATOR, region=region.region)
-            Membership.objects.get_or_create(
-                user=user, role=Role.COORDINATOR, region=national.region
-            )
+            Membership.objects.filter(user=user, region=national.region).delete()
             plan = {
                 "dashboard": f"/rondes/{region.key}/",
                 "api_list": f"/api/v1/rounds/{national.key}/assessments?pageSize=500",
@@ -270,11 +297,13 @@ def prepare(users: int) -> tuple[list[tuple[str, dict[str, str], dict[str, Any]]
             client.force_login(user)
             csrf = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret
             credentials = {
-                "Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}",
+                "Cookie": f"{session_cookie}={client.cookies[settings.SESSION_COOKIE_NAME].value}; "
+                f"{csrf_cookie}={csrf}",
                 "_csrf": csrf,
             }
         if kind in {"api", "reader"}:
-            raw = token_create(actor=None, user=user, name="load test")[1]
+            owner = national_coordinator if kind == "reader" else user
+            raw = token_create(actor=None, user=owner, name="load test")[1]
             credentials["Authorization"] = f"Bearer {raw}"
         plans.append((kind, credentials, plan))
     versions = dict(
@@ -421,11 +450,15 @@ def main() -> None:
             at__gte=started_at,
         ).count()
         checked += 1
-        if not saves == increase == events:
+        unknown = stats.unknown.get(key, 0)
+        # Every committed save raised the version by one and wrote one audit event; every save a
+        # client was told about was committed; only a save that timed out may be either.
+        if not (increase == events and saves <= increase <= saves + unknown):
             lost.append(
                 {
                     "answer": key,
                     "saves": saves,
+                    "unknown_outcome": unknown,
                     "version_increase": increase,
                     "audit_events": events,
                 }
@@ -442,6 +475,7 @@ def main() -> None:
         "error_count": len(stats.errors),
         "conflicts_retried": stats.conflicts,
         "saves": sum(stats.saves.values()),
+        "saves_with_unknown_outcome": sum(stats.unknown.values()),
         "answers_checked": checked,
         "lost_updates": lost,
         "latency_ms": {kind: percentiles(samples) for kind, samples in stats.latency.items()},
