@@ -22,14 +22,14 @@ def verdict(value: float, target: float | None) -> str:
 
 
 def timings(title: str, section: str, runs: dict[str, dict]) -> list[str]:
-    names = next(iter(runs.values()))[section].keys()
+    names = list(dict.fromkeys(n for run in runs.values() for n in run.get(section, {})))
     header = " | ".join(f"{db} median / p95 (queries)" for db in runs)
     lines = [f"### {title}", "", f"| | target | {header} |", "| --- | --- |" + " --- |" * len(runs)]
     for name in names:
         cells = []
         target = None
         for run in runs.values():
-            r = run[section].get(name)
+            r = run.get(section, {}).get(name)
             if r is None:
                 cells.append("—")
                 continue
@@ -59,7 +59,7 @@ def main() -> None:
         out += timings("Pages (server time)", "pages", runs)
         out += timings("API", "api", runs)
         out += timings("Opening a round", "round_open", runs)
-        if all(run.get("others") for run in runs.values()):
+        if any(run.get("others") for run in runs.values()):
             out += timings("Other apps (audit trail, reports)", "others", runs)
     load_test = load("loadtest")
     if load_test:
