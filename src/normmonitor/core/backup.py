@@ -155,6 +155,8 @@ def _sqlite_copy(target: Path) -> None:
     destination = sqlite3.connect(target)
     try:
         source.backup(destination)
+        # One self-contained file: no write-ahead log beside it.
+        destination.execute("PRAGMA journal_mode=DELETE")
     finally:
         destination.close()
         source.close()
