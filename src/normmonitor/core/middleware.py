@@ -11,8 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 # Pages an anonymous visitor may reach: logging in (with its second-factor step), resetting a
-# forgotten password, logging out, static files, the language switch and the health check.
+# forgotten password, logging out, static files, the language switch and the health check. The
+# REST API authenticates every request itself (a token or the session) and answers 401.
 PUBLIC_PATH_PREFIXES = (
+    "/api/v1/",
     "/login/",
     "/logout/",
     "/konto/login/",
