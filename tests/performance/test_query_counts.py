@@ -123,11 +123,6 @@ def test_saving_an_item(installation):
     assert_same(small, large)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="N+1 in assessments.forms.AnswerForm: each form's rating choices are queried per "
-    "item (docs/performance.md, 'fill-in page'); remove this mark when fixed",
-)
 def test_fill_in_page(installation):
     client = client_for("bench-gm0034")
 

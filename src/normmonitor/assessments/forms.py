@@ -1,4 +1,7 @@
+from collections.abc import Sequence
+
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from normmonitor.norms.models import ScaleLevel
@@ -6,11 +9,30 @@ from normmonitor.norms.models import ScaleLevel
 from .models import Answer
 
 
+class _LevelChoiceIterator(ModelChoiceIterator):
+    """Choices from the levels loaded once for the whole page, instead of one query per form."""
+
+    def __iter__(self):
+        for level in self.field.levels:
+            yield self.choice(level)
+
+    def __len__(self) -> int:
+        return len(self.field.levels)
+
+
+class LevelChoiceField(forms.ModelChoiceField):
+    iterator = _LevelChoiceIterator
+    levels: Sequence[ScaleLevel] = ()
+
+    def label_from_instance(self, obj: ScaleLevel) -> str:
+        return obj.label
+
+
 class AnswerForm(forms.Form):
     """One requirement's answer. The rating's choices are this norm version's scale only, so a
     tampered level id from another norm is an invalid choice, not a silent cross-link."""
 
-    level = forms.ModelChoiceField(
+    level = LevelChoiceField(
         label=_("Rating"),
         queryset=ScaleLevel.objects.none(),
         required=False,
@@ -38,7 +60,10 @@ class AnswerForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, answer: Answer, **kwargs) -> None:
+    def __init__(
+        self, *args, answer: Answer, levels: Sequence[ScaleLevel] | None = None, **kwargs
+    ) -> None:
+        """``levels``: the norm version's scale, when the caller renders many forms at once."""
         self.answer = answer
         kwargs.setdefault("prefix", f"a{answer.pk}")
         kwargs.setdefault(
@@ -53,10 +78,12 @@ class AnswerForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = ScaleLevel.objects.filter(
+        scale = ScaleLevel.objects.filter(
             norm_version_id=answer.requirement.norm_version_id
         ).order_by("order")
-        self.fields["level"].label_from_instance = lambda level: level.label
+        field = self.fields["level"]
+        field.levels = list(scale) if levels is None else levels
+        field.queryset = scale  # validation still checks against this norm version's scale
         if not answer.requirement.recurrence:
             del self.fields["last_done_on"]
 

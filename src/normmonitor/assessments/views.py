@@ -79,8 +79,10 @@ def _fill_context(
 ) -> dict:
     """The fill-in page: every requirement that applies to the organisation, with a form for
     each directly rated one. ``override`` keeps a failed form's own input and errors."""
+    levels = list(assessment.round.norm_version.scale.order_by("order"))
     forms_by_requirement = {
-        answer.requirement_id: AnswerForm(answer=answer) for answer in answers_for_form(assessment)
+        answer.requirement_id: AnswerForm(answer=answer, levels=levels)
+        for answer in answers_for_form(assessment)
     }
     if override is not None:
         forms_by_requirement[override.answer.requirement_id] = override
