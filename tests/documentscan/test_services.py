@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from normmonitor.assessments.models import Answer
 from normmonitor.audit.models import AuditEvent
@@ -19,6 +20,14 @@ from normmonitor.rounds import services as round_services
 from tests.conftest import ALMERE, LELYSTAD
 
 from .conftest import upload
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The assertions below match the English message ids; the default language is Dutch."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

@@ -71,7 +71,8 @@ def _answers(monitoring_round, code=ALMERE) -> dict[str, tuple]:
 def test_workbook_structure(client, users, scored_round):
     client.force_login(users["almere"])
     book = _download(client, scored_round)
-    assert book.sheetnames == ["Instructions", SHEET, offline.META_SHEET]
+    # The interface is Dutch first: the instructions sheet is "Uitleg".
+    assert book.sheetnames == ["Uitleg", SHEET, offline.META_SHEET]
     assert book[offline.META_SHEET].sheet_state == "veryHidden"
     sheet = book[SHEET]
     assert sheet.protection.sheet
