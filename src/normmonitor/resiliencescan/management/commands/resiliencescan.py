@@ -1,4 +1,4 @@
-"""``normmonitor resiliencescan validate|load|report``: resilience scan questionnaires and reports."""
+"""``normmonitor resiliencescan validate|load|report``: resilience scan questionnaires."""
 
 from __future__ import annotations
 
