@@ -15,6 +15,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("", include("normmonitor.accounts.urls")),
     path("", include("normmonitor.audit.urls")),
+    path("", include("normmonitor.access.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", core_views.health, name="health"),
     path("beheer/django/", admin.site.urls),

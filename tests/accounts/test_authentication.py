@@ -232,3 +232,16 @@ def test_log_out_everywhere(client, users):
     assert phone.get("/").status_code == 302
     assert laptop.get("/").status_code == 302
     assert AuditEvent.objects.filter(name="auth.logout_everywhere").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # allauth records the new factor on commit
+@override_settings(NORMMONITOR_MFA_REQUIRED_ROLES=MFA_ROLES)
+def test_a_coordinator_sets_up_totp_and_carries_on(client, users):
+    log_in(client, "coordinator")
+    assert client.get("/")["Location"] == reverse("accounts:mfa_required")
+    response = client.get(reverse("mfa_activate_totp"))
+    client.post(response["Location"], {"password": PASSWORD})
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session["mfa.totp.secret"]
+    client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert client.get("/").status_code == 200

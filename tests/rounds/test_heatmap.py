@@ -51,3 +51,24 @@ def test_outsiders_never_see_the_heatmap(client, users, open_round):
     assert users["almere"].has_perm("assessments.view_ratings", lelystad)
     assert not users["almere"].has_perm("assessments.view_assessment", lelystad)
     assert users["almere"].has_perm("assessments.view_assessment", almere)
+
+
+def test_the_working_group_decides_what_members_share(client, users, region, open_round):
+    from normmonitor.audit.models import AuditEvent
+
+    url = reverse("access:region_sharing", args=[region.key])
+    for who in ("almere", "almere_reader", "nobody"):
+        client.force_login(users[who])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {}).status_code == 403
+    region.refresh_from_db()
+    assert region.ratings_visible_to_members
+    client.force_login(users["coordinator"])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {}).status_code == 302
+    region.refresh_from_db()
+    assert not region.ratings_visible_to_members
+    event = AuditEvent.objects.get(name="region.sharing_changed")
+    assert event.data["after"] == {"ratings_visible_to_members": False}
+    client.force_login(users["almere"])
+    assert client.get(reverse("rounds:heatmap", args=[open_round.key])).status_code == 403

@@ -127,6 +127,7 @@ BY_NAMESPACE: dict[tuple[str, str], Filler] = {
     ("resiliencescan", "pk"): lambda t: foreign_row("resiliencescan", t),
     ("documentscan", "pk"): lambda t: foreign_row("documentscan", t),
     ("documentscan", "key"): lambda t: t.region.key,
+    ("access", "key"): lambda t: t.region.key,
     ("beheer", "key"): lambda t: t.region.key,
     ("beheer", "pk"): lambda t: t.user.pk,
     ("beheer", "membership_pk"): lambda t: t.membership.pk,

@@ -219,6 +219,7 @@ rules.add_perm(
     is_administrator | coordinates_organisation | is_member_of_organisation,
 )
 rules.add_perm("organisations.view_region", is_administrator | coordinates_region)
+rules.add_perm("organisations.change_region_sharing", is_administrator | coordinates_region)
 rules.add_perm("rounds.view_round", is_administrator | coordinates_round | takes_part_in_round)
 rules.add_perm("rounds.view_dashboard", is_administrator | coordinates_round)
 rules.add_perm("rounds.manage_round", is_administrator | coordinates_round)

@@ -81,7 +81,16 @@ def _authenticator_event(name: str):
     return handler
 
 
-_added = _authenticator_event("auth.mfa_added")
+def _added(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+    record("auth.mfa_added", actor=user, address=_address(request), type=authenticator.type)
+    # Setting up a factor proved possession of it (allauth checked a code or a key): count it
+    # as this session's second factor, so that MfaRequiredMiddleware does not ask for it again.
+    if request is not None and authenticator.type != "recovery_codes":
+        from allauth.account.internal.flows.login import record_authentication
+
+        record_authentication(request, user, "mfa", type=authenticator.type)
+
+
 _removed = _authenticator_event("auth.mfa_removed")
 _reset = _authenticator_event("auth.recovery_codes_reset")
 authenticator_added.connect(_added, dispatch_uid="audit_mfa_added")

@@ -57,6 +57,7 @@ def assessment_detail(request: HttpRequest, key: str, organisation: str) -> Http
             "can_edit": request.user.has_perm("assessments.change_assessment", assessment),
             "can_submit": request.user.has_perm("assessments.submit_assessment", assessment),
             "can_review": request.user.has_perm("assessments.review_assessment", assessment),
+            "can_view_heatmap": request.user.has_perm("rounds.view_heatmap", assessment.round),
             **_score_context(assessment),
         },
     )

@@ -4,6 +4,7 @@ adds a new row that points at the one it replaces, and withdrawing one only mark
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from normmonitor.assessments.models import Answer
@@ -71,6 +72,10 @@ class Evidence(models.Model):
     def storage_key(self) -> str:
         """The file's path under EVIDENCE_ROOT: derived from the checksum, never from a name."""
         return f"{self.sha256[:2]}/{self.sha256}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
 
     @property
     def is_current(self) -> bool:
