@@ -39,6 +39,26 @@ def _too_large() -> str:
     }
 
 
+def _store_upload(request: HttpRequest, form: EvidenceForm, store) -> bool:
+    """Validate an upload and hand it to ``store``; errors end up on the form's file field.
+    A refusal by the policy is a 404, as for any object the user may not see."""
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", _too_large())
+        return False
+    if not form.is_valid():
+        return False
+    try:
+        store(form.cleaned_data)
+    except NotAllowed as refused:
+        raise Http404 from refused
+    except ServiceError as error:
+        form.add_error("file", str(error))
+        return False
+    return True
+
+
 def _visible(request: HttpRequest, evidence_id: int) -> Evidence:
     return get_object_or_404(visible_evidence(request.user), pk=evidence_id)
 
@@ -67,29 +87,23 @@ def evidence_upload(
     form = EvidenceForm(request.POST, request.FILES) if request.method == "POST" else EvidenceForm()
     status = 200
     if request.method == "POST":
-        if getattr(request, "upload_too_large", False):
-            form.is_valid()
-            form.errors.pop("file", None)
-            form.add_error("file", _too_large())
-        elif form.is_valid():
-            try:
-                services.evidence_add(
-                    actor=request.user,
-                    answer=answer,
-                    uploaded_file=form.cleaned_data["file"],
-                    note=form.cleaned_data["note"],
-                    expires_on=form.cleaned_data["expires_on"],
-                    address=client_address(request),
-                )
-            except NotAllowed as refused:
-                raise Http404 from refused
-            except ServiceError as error:
-                form.add_error("file", str(error))
-            else:
-                messages.success(
-                    request, _("Document added to %(item)s.") % {"item": answer.requirement.label}
-                )
-                return redirect(_item_url(answer))
+        stored = _store_upload(
+            request,
+            form,
+            lambda data: services.evidence_add(
+                actor=request.user,
+                answer=answer,
+                uploaded_file=data["file"],
+                note=data["note"],
+                expires_on=data["expires_on"],
+                address=client_address(request),
+            ),
+        )
+        if stored:
+            messages.success(
+                request, _("Document added to %(item)s.") % {"item": answer.requirement.label}
+            )
+            return redirect(_item_url(answer))
         status = 400
     return render(
         request,
@@ -155,29 +169,23 @@ def evidence_replace(request: HttpRequest, evidence_id: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        if getattr(request, "upload_too_large", False):
-            form.is_valid()
-            form.errors.pop("file", None)
-            form.add_error("file", _too_large())
-        elif form.is_valid():
-            try:
-                services.evidence_replace(
-                    actor=request.user,
-                    evidence=evidence,
-                    uploaded_file=form.cleaned_data["file"],
-                    note=form.cleaned_data["note"],
-                    expires_on=form.cleaned_data["expires_on"],
-                    address=client_address(request),
-                )
-            except NotAllowed as refused:
-                raise Http404 from refused
-            except ServiceError as error:
-                form.add_error("file", str(error))
-            else:
-                messages.success(
-                    request, _("New version of %(name)s uploaded.") % {"name": evidence.name}
-                )
-                return redirect(_item_url(evidence.answer))
+        stored = _store_upload(
+            request,
+            form,
+            lambda data: services.evidence_replace(
+                actor=request.user,
+                evidence=evidence,
+                uploaded_file=data["file"],
+                note=data["note"],
+                expires_on=data["expires_on"],
+                address=client_address(request),
+            ),
+        )
+        if stored:
+            messages.success(
+                request, _("New version of %(name)s uploaded.") % {"name": evidence.name}
+            )
+            return redirect(_item_url(evidence.answer))
         status = 400
     return render(
         request,
