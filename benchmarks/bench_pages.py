@@ -172,42 +172,6 @@ def round_open_timing(region_key: str, carry_over: bool, repeat: int = 3) -> dic
     }
 
 
-def proposed_round_open_timing(region_key: str, carry_over: bool, repeat: int = 3) -> dict:
-    """The same, with the answers made by benchmarks/proposals/fast_round_open.py."""
-    from benchmarks.proposals.fast_round_open import create_answers
-    from normmonitor.assessments.models import Assessment
-
-    previous = last_round(region_key)
-    samples, answers = [], 0
-    for attempt in range(repeat):
-        with rolled_back():
-            draft = round_services.round_create(
-                actor=None,
-                key=f"bench-fast-open-{attempt}",
-                name="Benchmark",
-                region=previous.region,
-                norm_version=previous.norm_version,
-                reference_date=date(2031, 1, 1),
-                deadline=date(2031, 2, 1),
-                previous=previous if carry_over else None,
-            )
-            start = time.perf_counter()
-            locked = MonitoringRound.objects.select_for_update().get(pk=draft.pk)
-            types = locked.norm_version.organisation_types
-            Assessment.objects.bulk_create(
-                Assessment(round=locked, organisation=o)
-                for o in locked.region.members.order_by("name")
-                if o.type in types
-            )
-            answers = create_answers(locked, carry_over=carry_over)
-            samples.append((time.perf_counter() - start) * 1000)
-    return {
-        "median_ms": round(statistics.median(samples), 1),
-        "max_ms": round(max(samples), 1),
-        "answers": answers,
-    }
-
-
 def others(national: MonitoringRound, region: MonitoringRound, repeat: int) -> dict[str, Any]:
     """Pages and files of other apps, measured here when they exist: the audit trail (issue #3)
     and the reports (issue #4: region PDF, national XLSX export)."""
@@ -391,11 +355,6 @@ def main() -> None:
         result["target_ms"] = 1000 if region_key == NATIONAL else None
         results["round_open"][name] = result
         print(f"open a round — {name}: {result}")
-        if region_key == NATIONAL:
-            proposal = proposed_round_open_timing(region_key, carry)
-            proposal["target_ms"] = 1000
-            results["round_open"][f"{name} (proposal: INSERT … SELECT)"] = proposal
-            print(f"open a round — {name}, proposal: {proposal}")
 
     if "others" in sections:
         results["others"] = others(national, region, args.repeat)
