@@ -8,6 +8,7 @@ from .engine import (
     Tally,
     as_percent,
     percent_value,
+    pool,
     score_organisation,
     score_region,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "Tally",
     "as_percent",
     "percent_value",
+    "pool",
     "score_organisation",
     "score_region",
 ]

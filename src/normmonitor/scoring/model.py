@@ -74,6 +74,11 @@ class NormModel:
     _by_code: Mapping[str, Item] = field(init=False, repr=False, compare=False)
     _children: Mapping[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
     _levels: Mapping[str, Level] = field(init=False, repr=False, compare=False)
+    derived_data: dict[object, object] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+    """What the engine works out once per model (its plans per organisation type). The model is
+    immutable, so nothing in here goes stale."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", tuple(self.items))
@@ -83,6 +88,14 @@ class NormModel:
         by_code, children = _validate_items(self.items, self.themes)
         object.__setattr__(self, "_by_code", by_code)
         object.__setattr__(self, "_children", children)
+        object.__setattr__(self, "_level_codes", frozenset(self._levels))
+        object.__setattr__(self, "_ambitions", tuple(i for i in self.items if i.parent is None))
+        object.__setattr__(
+            self, "_weighted", any(level.weight is not None for level in self.scale)
+        )
+        object.__setattr__(
+            self, "_types", frozenset().union(*(item.applies_to for item in self.items))
+        )
 
     @classmethod
     def build(
@@ -109,16 +122,20 @@ class NormModel:
             raise ScoringError(f"unknown rating {code!r}; the scale has: {known}") from None
 
     def ambitions(self) -> tuple[Item, ...]:
-        return tuple(item for item in self.items if item.parent is None)
+        return self._ambitions  # type: ignore[attr-defined]
 
     @property
     def weighted(self) -> bool:
         """True when the scale carries weights (then every applicable level has one)."""
-        return any(level.weight is not None for level in self.scale)
+        return self._weighted  # type: ignore[attr-defined]
 
     @property
     def organisation_types(self) -> frozenset[str]:
-        return frozenset().union(*(item.applies_to for item in self.items))
+        return self._types  # type: ignore[attr-defined]
+
+    @property
+    def level_codes(self) -> frozenset[str]:
+        return self._level_codes  # type: ignore[attr-defined]
 
     def applicable_levels(self) -> tuple[Level, ...]:
         """The scale without its not-applicable levels, best first."""
