@@ -98,7 +98,7 @@ def test_a_closed_round_refuses_every_edit(client, rated, users, norm_version):
     assert client.post(url, {f"a{answer.pk}-version": answer.version}).status_code == 403
 
 
-def test_figures_of_a_closed_round_never_change(client, rated, users, region):
+def test_figures_of_a_closed_round_never_change(client, rated, users, region, monkeypatch):
     services.round_close(actor=None, monitoring_round=rated)
     frozen = round_scores_as_json(rated)
     client.force_login(users["coordinator"])
@@ -115,7 +115,9 @@ def test_figures_of_a_closed_round_never_change(client, rated, users, region):
         cursor.execute("UPDATE assessments_answer SET level_id = NULL")
     from normmonitor.assessments import selectors
 
-    selectors._norm_models.clear()
+    # Forget the norm models (so the edited requirement would be read), only for this test:
+    # the edits are rolled back afterwards, a model built from them must not outlive it.
+    monkeypatch.setattr(selectors, "_norm_models", {})
     # ... the figures stay those of the snapshot.
     assert round_scores_as_json(rated)["total"] == frozen["total"]
     assert round_scores_as_json(rated)["by_theme"] == frozen["by_theme"]

@@ -34,7 +34,6 @@ from . import representations as rep
 from . import serializers as s
 from .pagination import PageQuery, paginate, paginated_body
 from .problems import API_VERSION, PRECONDITION_REQUIRED, STALE_VERSION, problem
-from .scores import region_score
 
 REQUIREMENT_CODE = r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}"
 
@@ -280,7 +279,7 @@ class RoundScores(ApiView):
 
 
 def _round_scores(urls: rep.Urls, monitoring_round: MonitoringRound) -> dict[str, Any]:
-    score = region_score(monitoring_round)
+    score = round_score(monitoring_round)
     organisations = Organisation.objects.filter(assessments__round=monitoring_round).order_by(
         "type", "name"
     )
@@ -572,7 +571,7 @@ def _compared(a: Any, b: Any) -> dict[str, Any]:
 
 
 def _comparison(current: MonitoringRound, base: MonitoringRound) -> dict[str, Any]:
-    score, base_score = region_score(current), region_score(base)
+    score, base_score = round_score(current), round_score(base)
     themes = list(score.by_theme) + [t for t in base_score.by_theme if t not in score.by_theme]
     common = set(score.by_organisation) & set(base_score.by_organisation)
     names = dict(

@@ -126,6 +126,11 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "requirement"], name="unique_answer"),
         ]
+        indexes = [
+            # Covers the fingerprint of a round's answers (assessments.selectors.round_score):
+            # count and sum of versions read from the index alone.
+            models.Index(fields=["assessment", "version"], name="answer_version_fingerprint"),
+        ]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
 

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 
 from normmonitor.norms.models import NormVersion, Requirement
 from normmonitor.organisations.models import Organisation
 from normmonitor.rounds.models import MonitoringRound, RoundSnapshot, RoundState
 from normmonitor.rounds.snapshots import model_from_data, ratings_from_data
-from normmonitor.scoring import Item, Level, NormModel, RegionScore, Tally, as_percent, score_region
+from normmonitor.scoring import (
+    Item,
+    Level,
+    NormModel,
+    RegionScore,
+    Tally,
+    as_percent,
+    pool,
+    score_region,
+)
 
 from .models import Answer, Assessment, DeviationStatus
 
@@ -71,36 +83,153 @@ def round_ratings(
 
     These are the ratings that count: an item with a deviation the working group accepted
     counts as the norm's not-applicable level, whatever its own rating; a deviation that is
-    only proposed changes nothing (docs/security.md, "Deviations")."""
+    only proposed changes nothing (docs/security.md, "Deviations").
+
+    The answers are read as ids and turned into codes here: for a national round (35 000
+    answers) joining the codes in SQL costs more than the scoring itself."""
+    assessments = Assessment.objects.filter(round=monitoring_round)
+    if organisation_ids is not None:
+        assessments = assessments.filter(organisation_id__in=organisation_ids)
+    organisations = {
+        pk: (code, org_type)
+        for pk, code, org_type in assessments.values_list(
+            "pk", "organisation__code", "organisation__type"
+        )
+    }
+    norm_version = monitoring_round.norm_version
+    requirements = dict(norm_version.requirements.values_list("pk", "code"))
+    levels: dict[int | None, str | None] = dict(norm_version.scale.values_list("pk", "code"))
+    levels[None] = None
+    not_applicable = not_applicable_level(norm_version)
     answers = Answer.objects.filter(assessment__round=monitoring_round)
     if organisation_ids is not None:
         answers = answers.filter(assessment__organisation_id__in=organisation_ids)
-    not_applicable = not_applicable_level(monitoring_round.norm_version)
-    result: dict[str, tuple[str, dict[str, str | None]]] = {}
-    for code, org_type, requirement, level, deviation in answers.values_list(
-        "assessment__organisation__code",
-        "assessment__organisation__type",
-        "requirement__code",
-        "level__code",
-        "deviation_status",
+    by_assessment: dict[int, dict[str, str | None]] = {}
+    for assessment_id, requirement_id, level_id, deviation in answers.values_list(
+        "assessment_id", "requirement_id", "level_id", "deviation_status"
     ):
+        level = levels[level_id]
         if deviation == DeviationStatus.ACCEPTED and not_applicable is not None:
             level = not_applicable
-        result.setdefault(code, (org_type, {}))[1][requirement] = level
-    return result
+        by_assessment.setdefault(assessment_id, {})[requirements[requirement_id]] = level
+    return {
+        organisations[pk][0]: (organisations[pk][1], ratings)
+        for pk, ratings in sorted(by_assessment.items(), key=lambda entry: organisations[entry[0]])
+    }
+
+
+@dataclass(frozen=True)
+class _Scored:
+    norm: NormModel
+    score: RegionScore
+    codes_by_id: dict[int, str]  # organisation id → code, as the round knew them
+
+    def part(self, organisation_ids: set[int]) -> RegionScore:
+        codes = {self.codes_by_id[pk] for pk in organisation_ids if pk in self.codes_by_id}
+        return pool(
+            self.norm,
+            {code: s for code, s in self.score.by_organisation.items() if code in codes},
+        )
+
+
+class _ScoreCache:
+    """The scores of the last rounds asked for, per process, keyed by what they depend on.
+
+    A closed round is keyed by its latest snapshot (immutable: its id and checksum). An open
+    round is keyed by the number of its answers and the sum of their versions (every change of
+    an answer goes through assessments.services and raises its version: optimistic locking),
+    so the key changes with every save, deviation decision and confirmation, in any process;
+    and by its organisations' types. Bounded, least recently used first out (a national
+    round's score takes a few MB)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], _Scored] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> _Scored | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], scored: _Scored) -> None:
+        with self._lock:
+            self._entries[key] = scored
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+score_cache = _ScoreCache(size=32)
 
 
 def round_score(
     monitoring_round: MonitoringRound, organisation_ids: set[int] | None = None
 ) -> RegionScore:
     """The figures of a round. A closed round is scored from its snapshot (rounds/snapshots.py),
-    so that nothing edited after closing changes them; any other round from the live answers."""
-    snapshot = closed_snapshot(monitoring_round)
-    if snapshot is not None:
-        return score_region(
-            snapshot_model(snapshot), ratings_from_data(snapshot.data, organisation_ids)
+    so that nothing edited after closing changes them; any other round from the live answers.
+
+    Whole rounds are remembered (``score_cache``). Part of a closed round is taken from the
+    whole; part of an open one is scored on its own (one organisation's answers are quick to
+    read, the fingerprint of a national round is not free)."""
+    if monitoring_round.state == RoundState.CLOSED:
+        latest = (
+            RoundSnapshot.objects.filter(round=monitoring_round)
+            .order_by("-sequence")
+            .values_list("pk", "checksum")
+            .first()
         )
-    return live_round_score(monitoring_round, organisation_ids)
+        if latest is not None:
+            scored = _closed_round_scored(("snapshot", *latest))
+            return scored.score if organisation_ids is None else scored.part(organisation_ids)
+        # closed without a snapshot (not made by round_close): score the stored answers
+    if organisation_ids is not None or connection.in_atomic_block:
+        # Inside a transaction the answers may hold changes that are rolled back later, and
+        # the fingerprint of a rolled-back state can come back with other content: not cached.
+        return live_round_score(monitoring_round, organisation_ids)
+    key = ("live", monitoring_round.pk, *_live_fingerprint(monitoring_round))
+    scored = score_cache.get(key)
+    if scored is None:
+        norm = norm_model(monitoring_round.norm_version)
+        scored = _Scored(norm, score_region(norm, round_ratings(monitoring_round)), {})
+        score_cache.put(key, scored)
+    return scored.score
+
+
+def _closed_round_scored(key: tuple[str, int, str]) -> _Scored:
+    scored = score_cache.get(key)
+    if scored is None:
+        snapshot = RoundSnapshot.objects.get(pk=key[1])
+        norm = snapshot_model(snapshot)
+        scored = _Scored(
+            norm,
+            score_region(norm, ratings_from_data(snapshot.data)),
+            {entry["id"]: entry["code"] for entry in snapshot.data["organisations"]},
+        )
+        score_cache.put(key, scored)
+    return scored
+
+
+def _live_fingerprint(monitoring_round: MonitoringRound) -> tuple[int, int, int]:
+    """(number of answers, sum of their versions, hash of the organisations' types): changes
+    with every saved answer and with a change of what an organisation is."""
+    totals = Answer.objects.filter(assessment__round=monitoring_round).aggregate(
+        count=Count("pk"), versions=Sum("version")
+    )
+    types = hash(
+        tuple(
+            Assessment.objects.filter(round=monitoring_round)
+            .order_by("organisation_id")
+            .values_list("organisation_id", "organisation__type")
+        )
+    )
+    return totals["count"], totals["versions"] or 0, types
 
 
 def live_round_score(

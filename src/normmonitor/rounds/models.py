@@ -86,6 +86,13 @@ class RoundSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "sequence"], name="unique_snapshot_sequence")
         ]
+        indexes = [
+            # The latest snapshot's checksum without reading its data: SQLite stores the JSON
+            # in the row before the checksum and would walk megabytes of it otherwise.
+            models.Index(
+                fields=["round", "sequence", "checksum"], name="snapshot_latest_checksum"
+            ),
+        ]
         verbose_name = _("round snapshot")
         verbose_name_plural = _("round snapshots")
 
