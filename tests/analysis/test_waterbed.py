@@ -275,3 +275,19 @@ def test_exposure_bounds_and_weak_spot_rules(model):
         assert keys == sorted(keys)
 
     check()
+
+
+def test_the_analysis_equals_the_plain_reference(model):
+    """The optimised analysis (linear in organisations × barriers) gives exactly what the first,
+    organisation-by-organisation version gave."""
+    from . import reference_waterbed
+
+    @settings(max_examples=150, deadline=None)
+    @given(scenarios(model))
+    def check(scenario):
+        outcomes, edges, config = scenario
+        assert analyse(model, outcomes, graph(edges), config) == reference_waterbed.analyse(
+            model, outcomes, graph(edges), config
+        )
+
+    check()

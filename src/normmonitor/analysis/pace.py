@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from functools import cached_property
+from typing import Literal, NamedTuple
 
 RecurrenceState = Literal["ok", "due_soon", "overdue", "unknown"]
 DUE_SOON = timedelta(days=30)
@@ -61,9 +62,9 @@ def recurrence_state(
     return "ok"
 
 
-@dataclass(frozen=True)
-class ItemPace:
-    """The pace of one rated item of one organisation at a reference date."""
+class ItemPace(NamedTuple):
+    """The pace of one rated item of one organisation at a reference date. A named tuple: a
+    national round makes 35 000 of them, several times faster than frozen dataclasses."""
 
     organisation: str
     item: str
@@ -127,41 +128,41 @@ class OrganisationPace:
     organisation: str
     items: tuple[ItemPace, ...]
 
-    @property
+    @cached_property
     def open_items(self) -> int:
         return sum(item.open for item in self.items)
 
-    @property
+    @cached_property
     def planned_overdue(self) -> tuple[ItemPace, ...]:
         return tuple(item for item in self.items if item.planned_overdue)
 
-    @property
+    @cached_property
     def recurrence_overdue(self) -> tuple[ItemPace, ...]:
         return tuple(item for item in self.items if item.recurrence_overdue)
 
-    @property
+    @cached_property
     def unplanned(self) -> tuple[ItemPace, ...]:
         return tuple(item for item in self.items if item.unplanned)
 
-    @property
+    @cached_property
     def planned_after_target(self) -> tuple[ItemPace, ...]:
         return tuple(item for item in self.items if item.planned_after_target)
 
-    @property
+    @cached_property
     def past_target(self) -> tuple[ItemPace, ...]:
         return tuple(item for item in self.items if item.past_target)
 
-    @property
+    @cached_property
     def behind_own_path(self) -> bool:
         """Some item it has not achieved was planned before the reference date."""
         return bool(self.planned_overdue)
 
-    @property
+    @cached_property
     def latest_planned(self) -> date | None:
         dates = [item.planned_date for item in self.items if item.open and item.planned_date]
         return max(dates) if dates else None
 
-    @property
+    @cached_property
     def attention(self) -> tuple[ItemPace, ...]:
         return tuple(item for item in self.items if item.needs_attention)
 

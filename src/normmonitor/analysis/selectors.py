@@ -8,12 +8,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from normmonitor.assessments.models import Answer
+from normmonitor.assessments.models import Answer, Assessment
 from normmonitor.assessments.selectors import norm_model, round_score
 from normmonitor.audit.models import AuditEvent
 from normmonitor.norms.mapping import ItemMap
@@ -26,7 +26,7 @@ from normmonitor.scoring import ItemOutcome, RegionScore, Tally, as_percent
 
 from . import compare, pace, versions
 from .models import RegionAnalysisConfig
-from .waterbed import Exposure, Gap, WaterbedConfig, WaterbedResult, analyse
+from .waterbed import Exposure, Gap, WaterbedConfig, WaterbedResult, analyse, urgency
 
 # --------------------------------------------------------------------------------------------
 # Shared
@@ -93,9 +93,14 @@ class WeakSpot:
     organisation: Organisation
     requirement: Requirement
     ambition: Requirement
-    holders: list[Organisation]
     since: MonitoringRound  # the first of the consecutive rounds in which the gap was open
     rounds: int  # how many consecutive rounds, this one included
+    organisations: dict[str, Organisation] = field(repr=False, compare=False)
+
+    @property
+    def holders(self) -> list[Organisation]:
+        # Built when shown: a national round has thousands of weak spots with long lists.
+        return [self.organisations[code] for code in self.gap.holders]
 
     @property
     def region_share(self) -> Fraction | None:
@@ -109,7 +114,7 @@ class RoundWaterbed:
     config: WaterbedConfig
     organisations: dict[str, Organisation]
     requirements: dict[str, Requirement]
-    weak_spots: list[WeakSpot]
+    weak_spots: Sequence[WeakSpot]
     neighbours: dict[str, set[str]]
 
     def exposure_rows(self) -> list[tuple[Organisation, Exposure]]:
@@ -133,73 +138,134 @@ class RoundWaterbed:
 def round_waterbed(
     monitoring_round: MonitoringRound, scores: Scores | None = None
 ) -> RoundWaterbed:
-    """The waterbed analysis of a round, with how long each weak spot has been open."""
+    """The waterbed analysis of a round, with how long each weak spot has been open.
+
+    The analysis is a pure function of the round's score, the neighbours, the region's
+    settings and the earlier rounds' scores; it is remembered with the score
+    (``RegionScore.derived_data``) under exactly those inputs, so a national dashboard does
+    not analyse 35 000 gaps on every request, and any change of an input gives a new key."""
     scores = scores or Scores()
     norm_version = monitoring_round.norm_version
-    model = norm_model(norm_version)
     score = scores(monitoring_round)
     organisations = {
         o.code: o for o in Organisation.objects.filter(assessments__round=monitoring_round)
     }
     neighbours = neighbour_map(monitoring_round.region)
     config = waterbed_config(monitoring_round.region, norm_version)
-    outcomes = {code: s.items for code, s in score.by_organisation.items()}
-    result = analyse(model, outcomes, neighbours, config)
+    history_rounds = []  # (round, its score, the version steps to it) while the trail holds
+    for earlier in earlier_rounds(monitoring_round):
+        steps = version_path(norm_version, earlier.norm_version)
+        if steps is None:
+            break
+        history_rounds.append((earlier, scores(earlier), steps))
+    key = (
+        "waterbed",
+        frozenset((code, frozenset(found)) for code, found in neighbours.items()),
+        tuple(sorted(config.theme_weights.items())),
+        config.majority,
+        tuple((earlier.pk, earlier_score.token) for earlier, earlier_score, _ in history_rounds),
+    )
+    analysed = score.derived_data.get(key)
+    if analysed is None:
+        model = norm_model(norm_version)
+        outcomes = {code: s.items for code, s in score.by_organisation.items()}
+        result = analyse(model, outcomes, neighbours, config)
+        history = _gap_history(monitoring_round, result.weak_spots, history_rounds)
+        # The analysis ranks by contribution, confirmed before unknown, and region share;
+        # among equals a gap open for more rounds comes first (it has resisted longer).
+        ranked = sorted(
+            (
+                (urgency(gap)[:3], -history[(gap.organisation, gap.item)][1], rank, gap)
+                for rank, gap in enumerate(result.weak_spots)
+            ),
+            key=lambda entry: entry[:3],
+        )
+        analysed = score.derived_data[key] = (
+            result,
+            [(gap, *history[(gap.organisation, gap.item)]) for *_order, gap in ranked],
+        )
+    result, spots = analysed
     requirements = _requirements(norm_version)
-    history = _gap_history(monitoring_round, result.weak_spots, scores)
-    spots = [
-        WeakSpot(
-            gap=gap,
-            organisation=organisations[gap.organisation],
-            requirement=requirements[gap.item],
-            ambition=requirements[gap.ambition],
-            holders=[organisations[code] for code in gap.holders],
-            since=history[(gap.organisation, gap.item)][0],
-            rounds=history[(gap.organisation, gap.item)][1],
-        )
-        for gap in result.weak_spots
-    ]
-    # The analysis ranks by contribution, confirmed before unknown, and region share; among
-    # equals a gap open for more rounds comes first (it has resisted longer).
-    rank = {id(gap): index for index, gap in enumerate(result.weak_spots)}
-    spots.sort(
-        key=lambda spot: (
-            -spot.gap.contribution,
-            spot.gap.status == "unanswered",
-            -(spot.gap.region_share or 0),
-            -spot.rounds,
-            rank[id(spot.gap)],
-        )
-    )
+    rounds = {monitoring_round.pk: monitoring_round} | {r.pk: r for r, _, _ in history_rounds}
     return RoundWaterbed(
-        monitoring_round, result, config, organisations, requirements, spots, neighbours
+        monitoring_round,
+        result,
+        config,
+        organisations,
+        requirements,
+        WeakSpots(spots, organisations, requirements, rounds),
+        neighbours,
     )
+
+
+class WeakSpots(Sequence[WeakSpot]):
+    """The ranked weak spots, each built when asked for: the dashboard shows five of what can
+    be thousands."""
+
+    def __init__(
+        self,
+        spots: list[tuple[Gap, int, int]],  # gap, pk of the round it is open since, rounds
+        organisations: dict[str, Organisation],
+        requirements: dict[str, Requirement],
+        rounds: dict[int, MonitoringRound],
+    ) -> None:
+        self._spots = spots
+        self._organisations = organisations
+        self._requirements = requirements
+        self._rounds = rounds
+
+    def __len__(self) -> int:
+        return len(self._spots)
+
+    @overload
+    def __getitem__(self, index: int) -> WeakSpot: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[WeakSpot]: ...
+
+    def __getitem__(self, index: int | slice) -> WeakSpot | list[WeakSpot]:
+        if isinstance(index, slice):
+            return [self._spot(*entry) for entry in self._spots[index]]
+        return self._spot(*self._spots[index])
+
+    def _spot(self, gap: Gap, since: int, rounds: int) -> WeakSpot:
+        return WeakSpot(
+            gap=gap,
+            organisation=self._organisations[gap.organisation],
+            requirement=self._requirements[gap.item],
+            ambition=self._requirements[gap.ambition],
+            since=self._rounds[since],
+            rounds=rounds,
+            organisations=self._organisations,
+        )
 
 
 def _gap_history(
-    monitoring_round: MonitoringRound, gaps: Sequence[Gap], scores: Scores
-) -> dict[tuple[str, str], tuple[MonitoringRound, int]]:
-    """For each gap: since which round it has been open without interruption, and for how many
-    rounds. Earlier rounds on another norm version are read through the version mapping."""
-    history = {(gap.organisation, gap.item): (monitoring_round, 1) for gap in gaps}
+    monitoring_round: MonitoringRound,
+    gaps: Sequence[Gap],
+    trail: Sequence[tuple[MonitoringRound, RegionScore, Sequence[ItemMap]]],
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """For each gap: since which round (its pk) it has been open without interruption, and for
+    how many rounds. Earlier rounds on another norm version are read through the version
+    mapping (``steps``); ``trail`` holds the earlier rounds, latest first."""
+    history = {(gap.organisation, gap.item): (monitoring_round.pk, 1) for gap in gaps}
     open_keys = set(history)
-    for earlier in earlier_rounds(monitoring_round):
+    for earlier, score, steps in trail:
         if not open_keys:
             break
-        steps = version_path(monitoring_round.norm_version, earlier.norm_version)
-        if steps is None:
-            break
-        score = scores(earlier)
         still_open = set()
+        successors: dict[str, set[str]] = {}
         for organisation, item in open_keys:
-            codes = _through(steps, item)
+            codes = successors.get(item)
+            if codes is None:
+                codes = successors[item] = _through(steps, item)
             organisation_score = score.by_organisation.get(organisation)
             if organisation_score is None or not codes:
                 continue
             statuses = [organisation_score.items[c].status for c in codes]
             if any(s in ("not_achieved", "unanswered") for s in statuses):
                 _since, count = history[(organisation, item)]
-                history[(organisation, item)] = (earlier, count + 1)
+                history[(organisation, item)] = (earlier.pk, count + 1)
                 still_open.add((organisation, item))
         open_keys = still_open
     return history
@@ -828,32 +894,38 @@ class RoundPace:
         return sum(len(p.attention) for _o, p in self.organisations)
 
 
-def round_pace(
+def _item_paces(
     monitoring_round: MonitoringRound,
-    organisation_ids: set[int] | None = None,
-    today: date | None = None,
-    scores: Scores | None = None,
-) -> RoundPace:
-    """Overdue plans and periodic duties of every organisation (or the given ones) in a round,
-    judged on the round's reference date once it is closed, else on today."""
-    scores = scores or Scores()
-    reference = reference_date(monitoring_round, today)
-    score = scores(monitoring_round)
-    target_date = monitoring_round.region.target_date
-    answers = Answer.objects.filter(assessment__round=monitoring_round)
+    organisation_ids: set[int] | None,
+    score: RegionScore,
+    reference: date,
+    target_date: date | None,
+) -> dict[int, list[pace.ItemPace]]:
+    assessments = Assessment.objects.filter(round=monitoring_round)
     if organisation_ids is not None:
-        answers = answers.filter(assessment__organisation_id__in=organisation_ids)
-    rows = answers.values_list(
-        "assessment__organisation_id",
-        "assessment__organisation__code",
-        "requirement__code",
-        "requirement__recurrence",
-        "requirement__order",
-        "planned_date",
-        "last_done_on",
-    ).order_by("assessment__organisation__name", "requirement__order")
+        assessments = assessments.filter(organisation_id__in=organisation_ids)
+    organisation_of = {
+        pk: (organisation_id, code)
+        for pk, organisation_id, code in assessments.values_list(
+            "pk", "organisation_id", "organisation__code"
+        )
+    }
+    requirements = {
+        pk: (code, recurrence, order)
+        for pk, code, recurrence, order in monitoring_round.norm_version.requirements.values_list(
+            "pk", "code", "recurrence", "order"
+        )
+    }
+    # Ids only, no joins: a national round has 35 000 answers.
+    rows = Answer.objects.filter(assessment_id__in=assessments.values("pk")).values_list(
+        "assessment_id", "requirement_id", "planned_date", "last_done_on"
+    )
     by_organisation: dict[int, list[pace.ItemPace]] = {}
-    for organisation_id, code, item, recurrence, _order, planned, last_done in rows:
+    for assessment_id, requirement_id, planned, last_done in sorted(
+        rows, key=lambda row: (row[0], requirements[row[1]][2])
+    ):
+        organisation_id, code = organisation_of[assessment_id]
+        item, recurrence, _order = requirements[requirement_id]
         outcome = score.by_organisation[code].items[item]
         by_organisation.setdefault(organisation_id, []).append(
             pace.ItemPace(
@@ -868,11 +940,34 @@ def round_pace(
                 target_date=target_date,
             )
         )
-    organisations = Organisation.objects.in_bulk(list(by_organisation))
-    result = [
-        (organisations[pk], pace.organisation_pace(organisations[pk].code, items))
-        for pk, items in by_organisation.items()
-    ]
+    return by_organisation
+
+
+def round_pace(
+    monitoring_round: MonitoringRound,
+    organisation_ids: set[int] | None = None,
+    today: date | None = None,
+    scores: Scores | None = None,
+) -> RoundPace:
+    """Overdue plans and periodic duties of every organisation (or the given ones) in a round,
+    judged on the round's reference date once it is closed, else on today."""
+    scores = scores or Scores()
+    reference = reference_date(monitoring_round, today)
+    score = scores(monitoring_round)
+    target_date = monitoring_round.region.target_date
+    # Remembered with the score: a live round's score is keyed by its answers' versions, and
+    # every change of a planned date or a "last done" date raises a version.
+    key = ("pace", reference, target_date, frozenset(organisation_ids or ()) or None)
+    paces = score.derived_data.get(key)
+    if paces is None:
+        paces = score.derived_data[key] = {
+            pk: pace.organisation_pace(items[0].organisation, items)
+            for pk, items in _item_paces(
+                monitoring_round, organisation_ids, score, reference, target_date
+            ).items()
+        }
+    organisations = Organisation.objects.in_bulk(list(paces))
+    result = [(organisations[pk], organisation_pace) for pk, organisation_pace in paces.items()]
     result.sort(key=lambda pair: (not pair[1].behind_own_path, pair[0].type, pair[0].name))
     return RoundPace(
         monitoring_round,
