@@ -61,3 +61,41 @@ def test_heatmap_has_a_text_alternative_listing_the_weak_points(client, users, o
     assert 'class="heatmap-text"' in body
     # The ambitions' Dutch text is marked as Dutch, also when the interface is English.
     assert '<abbr title="' in body and 'lang="nl">1.1</abbr>' in body
+
+
+def test_a_large_region_is_shown_a_page_of_organisations_at_a_time(open_round):
+    from normmonitor.dashboard.selectors import page_number, round_dashboard
+
+    whole = round_dashboard(open_round)
+    first = round_dashboard(open_round, page=1, page_size=3)
+    last = round_dashboard(open_round, page=3, page_size=3)
+    assert [len(d.organisations) for d in (whole, first, last)] == [7, 3, 1]
+    assert first.organisation_count == last.organisation_count == whole.organisation_count == 7
+    shown = [
+        row.organisation
+        for d in (first, round_dashboard(open_round, 2, 3), last)
+        for row in d.organisations
+    ]
+    assert shown == [row.organisation for row in whole.organisations]
+    # A page past the end is the last one; the figures are always the whole region's.
+    assert round_dashboard(open_round, page=99, page_size=3).organisations == last.organisations
+    assert first.total == whole.total
+    assert [page_number(v) for v in (None, "", "2", "-4", "x", "0")] == [1, 1, 2, 1, 1, 1]
+
+
+def test_the_heatmap_cells_say_in_text_what_their_colour_says(
+    client, users, open_round, norm_version
+):
+    achieved = ScaleLevel.objects.get(norm_version=norm_version, code="behaald")
+    Answer.objects.filter(
+        assessment__round=open_round,
+        assessment__organisation__code="GM0034",
+        requirement__code="1.1",
+    ).update(level=achieved)
+    client.force_login(users["coordinator"])
+    body = client.get(reverse("dashboard:round", args=[open_round.key])).content.decode()
+    assert (
+        '<td class="cell cell--achieved" title="1.1: behaald"><span aria-hidden="true">✓</span>'
+        '<span class="visually-hidden">behaald</span></td>'
+    ) in body
+    assert 'class="pagination"' not in body  # seven organisations fit on one page

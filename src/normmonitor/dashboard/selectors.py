@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -102,11 +103,19 @@ class WeakPoint:
 
 @dataclass(frozen=True)
 class RoundDashboard:
+    """The round's figures; ``organisations`` holds the rows of one page of organisations when
+    the region is too large for one screen (``page``), else every row."""
+
     round: MonitoringRound
     score: RegionScore
     ambitions: list[Requirement]
     themes: list[ThemeRow]
     organisations: list[OrganisationRow]
+    page: Page | None = None
+
+    @property
+    def organisation_count(self) -> int:
+        return self.page.paginator.count if self.page else len(self.organisations)
 
     @property
     def total(self) -> Tally:
@@ -161,7 +170,25 @@ def round_links(user: Any, rounds: Iterable[MonitoringRound]) -> list[RoundLink]
     return links
 
 
-def round_dashboard(monitoring_round: MonitoringRound) -> RoundDashboard:
+PAGE_SIZE = 50
+"""Organisations per page of the dashboard and the heatmap: a region of up to 50 is shown
+whole; a national region (385) is paged, which no reader could take in on one screen anyway
+and would make a page of megabytes."""
+
+
+def page_number(value: str | None) -> int:
+    """The page asked for in a query string; anything that is not a positive number is 1."""
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+def round_dashboard(
+    monitoring_round: MonitoringRound, page: int | None = None, page_size: int = PAGE_SIZE
+) -> RoundDashboard:
+    """The dashboard of a round; with ``page``, the organisation rows of that page only (a page
+    past the end gives the last)."""
     norm_version = monitoring_round.norm_version
     score = round_score(monitoring_round)
     ambitions = list(
@@ -178,18 +205,17 @@ def round_dashboard(monitoring_round: MonitoringRound) -> RoundDashboard:
         )
         for theme in themes
     ]
-    organisations = list(
+    organisations: list[Organisation] = list(
         Organisation.objects.filter(assessments__round=monitoring_round).order_by("type", "name")
     )
+    shown = None
+    if page is not None:
+        shown = Paginator(organisations, page_size).get_page(page)
+        organisations = list(shown.object_list)
     rows = []
     for organisation in organisations:
         organisation_score = score.by_organisation.get(organisation.code)
-        cells = [
-            HeatmapCell(
-                requirement=ambition,
-                outcome=organisation_score.items.get(ambition.code) if organisation_score else None,
-            )
-            for ambition in ambitions
-        ]
+        items = organisation_score.items if organisation_score else {}
+        cells = [HeatmapCell(ambition, items.get(ambition.code)) for ambition in ambitions]
         rows.append(OrganisationRow(organisation, organisation_score, cells))
-    return RoundDashboard(monitoring_round, score, ambitions, theme_rows, rows)
+    return RoundDashboard(monitoring_round, score, ambitions, theme_rows, rows, shown)

@@ -10,7 +10,7 @@ from normmonitor.core.views import check
 from normmonitor.rounds.models import MonitoringRound
 
 from .mytasks import tasks_for
-from .selectors import round_dashboard, round_links
+from .selectors import page_number, round_dashboard, round_links
 
 #: How many rounds and organisations the start page lists before "all …".
 START_PAGE_LIMIT = 6
@@ -78,7 +78,7 @@ def round_dashboard_view(request: HttpRequest, key: str) -> HttpResponse:
         request,
         "dashboard/round.html",
         {
-            "dashboard": round_dashboard(monitoring_round),
+            "dashboard": round_dashboard(monitoring_round, page_number(request.GET.get("page"))),
             "round": monitoring_round,
             "can_manage": request.user.has_perm("rounds.manage_round", monitoring_round),
         },

@@ -9,7 +9,7 @@ from normmonitor.access.selectors import visible_regions
 from normmonitor.audit.services import record
 from normmonitor.core.exceptions import ServiceError
 from normmonitor.core.views import check, client_address
-from normmonitor.dashboard.selectors import round_dashboard
+from normmonitor.dashboard.selectors import page_number, round_dashboard
 
 from . import services, snapshots
 from .forms import RoundForm
@@ -84,7 +84,7 @@ def round_heatmap(request: HttpRequest, key: str) -> HttpResponse:
         "rounds/heatmap.html",
         {
             "round": monitoring_round,
-            "dashboard": round_dashboard(monitoring_round),
+            "dashboard": round_dashboard(monitoring_round, page_number(request.GET.get("page"))),
             "can_view_dashboard": request.user.has_perm("rounds.view_dashboard", monitoring_round),
         },
     )
