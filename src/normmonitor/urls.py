@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("normmonitor.access.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", core_views.health, name="health"),
+    path("ready/", core_views.ready, name="ready"),
     path("beheer/django/", admin.site.urls),
     path("", include("normmonitor.rounds.urls")),
     path("", include("normmonitor.organisations.urls")),

@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 # Pages an anonymous visitor may reach: logging in (with its second-factor step), resetting a
-# forgotten password, logging out, static files, the language switch and the health check. The
-# REST API authenticates every request itself (a token or the session) and answers 401.
+# forgotten password, logging out, static files, the language switch, and the liveness and
+# readiness checks (asked by an orchestrator without an account). The REST API authenticates
+# every request itself (a token or the session) and answers 401.
 PUBLIC_PATH_PREFIXES = (
     "/api/v1/",
     "/login/",
@@ -24,6 +25,7 @@ PUBLIC_PATH_PREFIXES = (
     "/static/",
     "/i18n/",
     "/health",
+    "/ready",
 )
 IDLE_SESSION_KEY = "normmonitor_last_seen"
 

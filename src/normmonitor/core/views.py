@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -22,13 +23,46 @@ def client_address(request: HttpRequest) -> str | None:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness and readiness: answers 200 only when the database answers."""
+    """Liveness: the process answers requests. It does not touch the database, so that a
+    database outage does not make an orchestrator restart every application process; whether
+    the process can serve is /ready/."""
+    return JsonResponse({"status": "ok"})
+
+
+# A positive answer stays true for the life of the process: migrations are applied before new
+# code starts, and the loader reads every migration file, too slow for every probe.
+_migrations_applied = False
+
+
+def _unapplied_migrations() -> list[str]:
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
+def ready(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 when the database answers and every migration is applied, else 503 with
+    the reason (for a load balancer or orchestrator, before sending the process traffic)."""
+    global _migrations_applied
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
+        unapplied = [] if _migrations_applied else _unapplied_migrations()
     except Exception:
-        return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+        return JsonResponse(
+            {"status": "unavailable", "reason": "the database does not answer"}, status=503
+        )
+    if unapplied:
+        return JsonResponse(
+            {
+                "status": "unavailable",
+                "reason": f"{len(unapplied)} migration(s) not applied",
+                "migrations": unapplied,
+            },
+            status=503,
+        )
+    _migrations_applied = True
+    return JsonResponse({"status": "ready"})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
