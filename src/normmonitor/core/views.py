@@ -1,5 +1,6 @@
 """Helpers shared by the views of every app."""
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from .exceptions import Refused
+
+logger = logging.getLogger(__name__)
 
 
 def check(request: HttpRequest, permission: str, obj: Any = None) -> None:
@@ -49,16 +52,15 @@ def ready(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
         unapplied = [] if _migrations_applied else _unapplied_migrations()
     except Exception:
+        logger.exception("Not ready: the database does not answer")
         return JsonResponse(
             {"status": "unavailable", "reason": "the database does not answer"}, status=503
         )
     if unapplied:
+        # The names go to the log, not to the anonymous caller (they tell the version).
+        logger.warning("Not ready: migrations not applied: %s", ", ".join(unapplied))
         return JsonResponse(
-            {
-                "status": "unavailable",
-                "reason": f"{len(unapplied)} migration(s) not applied",
-                "migrations": unapplied,
-            },
+            {"status": "unavailable", "reason": f"{len(unapplied)} migration(s) not applied"},
             status=503,
         )
     _migrations_applied = True
