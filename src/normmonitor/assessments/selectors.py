@@ -96,11 +96,7 @@ def round_ratings(
             "pk", "organisation__code", "organisation__type"
         )
     }
-    norm_version = monitoring_round.norm_version
-    requirements = dict(norm_version.requirements.values_list("pk", "code"))
-    levels: dict[int | None, str | None] = dict(norm_version.scale.values_list("pk", "code"))
-    levels[None] = None
-    not_applicable = not_applicable_level(norm_version)
+    requirements, levels, not_applicable = _norm_codes(monitoring_round.norm_version)
     answers = Answer.objects.filter(assessment__round=monitoring_round)
     if organisation_ids is not None:
         answers = answers.filter(assessment__organisation_id__in=organisation_ids)
@@ -130,6 +126,29 @@ class _Scored:
             self.norm,
             {code: s for code, s in self.score.by_organisation.items() if code in codes},
         )
+
+
+_codes: dict[tuple[int, str], tuple[dict[int, str], dict[int | None, str | None], str | None]] = {}
+
+
+def _norm_codes(
+    norm_version: NormVersion,
+) -> tuple[dict[int, str], dict[int | None, str | None], str | None]:
+    """Requirement id → code, level id → code (None → None) and the not-applicable level of a
+    norm version; versions are immutable, so remembered like ``norm_model``."""
+    cache_key = (norm_version.pk, norm_version.content_hash)
+    codes = _codes.get(cache_key)
+    if codes is None:
+        levels: dict[int | None, str | None] = dict(
+            norm_version.scale.order_by().values_list("pk", "code")
+        )
+        levels[None] = None
+        codes = _codes[cache_key] = (
+            dict(norm_version.requirements.order_by().values_list("pk", "code")),
+            levels,
+            not_applicable_level(norm_version),
+        )
+    return codes
 
 
 class _ScoreCache:

@@ -44,3 +44,27 @@ def heatmap_cells(context: template.Context, row: OrganisationRow) -> SafeString
             )
         parts.append(html)
     return mark_safe("".join(parts))  # noqa: S308 - every part was built by format_html
+
+
+@register.simple_tag(takes_context=True)
+def member_heatmap_cells(context: template.Context, row: OrganisationRow) -> SafeString:
+    """The cells of the members' region overview (rounds/heatmap.html): the same meaning in
+    that page's simpler markup."""
+    built: dict[tuple[int, int], SafeString] = context.render_context.setdefault(
+        "normmonitor_member_heatmap_cells", {}
+    )
+    parts = []
+    for cell in row.cells:
+        key = (cell.requirement.pk, id(cell.outcome))
+        html = built.get(key)
+        if html is None:
+            html = built[key] = format_html(
+                '<td class="heatmap__cell heatmap__cell--{}" title="{}">{}'
+                '<span class="visually-hidden"> {}</span></td>',
+                cell.css,
+                cell.description,
+                cell.symbol,
+                cell.description,
+            )
+        parts.append(html)
+    return mark_safe("".join(parts))  # noqa: S308 - every part was built by format_html
