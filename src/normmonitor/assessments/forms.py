@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from typing import Any
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
@@ -28,9 +29,34 @@ class LevelChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
+def answer_prefix(answer: Answer) -> str:
+    """The prefix of an answer's fields: one page holds a form per answer."""
+    return f"a{answer.pk}"
+
+
+def answer_initial(answer: Answer) -> dict[str, Any]:
+    """What an answer's form shows before the user changes it."""
+    return {
+        "level": answer.level_id,
+        "explanation": answer.explanation,
+        "planned_date": answer.planned_date,
+        "owner": answer.owner,
+        "last_done_on": answer.last_done_on,
+        "version": answer.version,
+    }
+
+
+def has_last_done_on(answer: Answer) -> bool:
+    """Only a periodic duty asks when it was last done."""
+    return bool(answer.requirement.recurrence)
+
+
 class AnswerForm(forms.Form):
     """One requirement's answer. The rating's choices are this norm version's scale only, so a
-    tampered level id from another norm is an invalid choice, not a silent cross-link."""
+    tampered level id from another norm is an invalid choice, not a silent cross-link.
+
+    The fill-in page prints these fields through assessments/fill.py, not the widgets: a new or
+    changed field needs a change there too (tests/assessments/test_fill_rendering.py)."""
 
     level = LevelChoiceField(
         label=_("Rating"),
@@ -63,20 +89,10 @@ class AnswerForm(forms.Form):
     def __init__(
         self, *args, answer: Answer, levels: Sequence[ScaleLevel] | None = None, **kwargs
     ) -> None:
-        """``levels``: the norm version's scale, when the caller renders many forms at once."""
+        """``levels``: the norm version's scale, when the caller has it already."""
         self.answer = answer
-        kwargs.setdefault("prefix", f"a{answer.pk}")
-        kwargs.setdefault(
-            "initial",
-            {
-                "level": answer.level_id,
-                "explanation": answer.explanation,
-                "planned_date": answer.planned_date,
-                "owner": answer.owner,
-                "last_done_on": answer.last_done_on,
-                "version": answer.version,
-            },
-        )
+        kwargs.setdefault("prefix", answer_prefix(answer))
+        kwargs.setdefault("initial", answer_initial(answer))
         super().__init__(*args, **kwargs)
         scale = ScaleLevel.objects.filter(
             norm_version_id=answer.requirement.norm_version_id
@@ -84,7 +100,7 @@ class AnswerForm(forms.Form):
         field = self.fields["level"]
         field.levels = list(scale) if levels is None else levels
         field.queryset = scale  # validation still checks against this norm version's scale
-        if not answer.requirement.recurrence:
+        if not has_last_done_on(answer):
             del self.fields["last_done_on"]
 
     def clean(self):

@@ -14,6 +14,7 @@ from normmonitor.core.views import check, client_address
 from normmonitor.evidence.selectors import current_evidence_by_answer
 
 from . import services
+from .fill import ItemForms, fill_rows, norm_layout
 from .forms import AnswerForm
 from .models import Answer, Assessment, AssessmentStatus, ReviewComment, ReviewStatus
 from .selectors import answers_for_form, progress_by_assessment, round_score
@@ -80,34 +81,19 @@ def _fill_context(
 ) -> dict:
     """The fill-in page: every requirement that applies to the organisation, with a form for
     each directly rated one. ``override`` keeps a failed form's own input and errors."""
-    levels = list(assessment.round.norm_version.scale.order_by("order"))
-    forms_by_requirement = {
-        answer.requirement_id: AnswerForm(answer=answer, levels=levels)
-        for answer in answers_for_form(assessment)
-    }
-    if override is not None:
-        forms_by_requirement[override.answer.requirement_id] = override
-    organisation_type = assessment.organisation.type
-    rows = [
-        (
-            requirement,
-            forms_by_requirement.get(requirement.pk),
-            conflict if override and override.answer.requirement_id == requirement.pk else None,
-        )
-        for requirement in assessment.round.norm_version.requirements.select_related(
-            "theme"
-        ).order_by("order")
-        if organisation_type in requirement.applies_to
-    ]
     return {
         "assessment": assessment,
         "round": assessment.round,
-        "rows": rows,
-        "evidence": current_evidence_by_answer(request.user, assessment),
+        "themes": fill_rows(
+            assessment,
+            evidence=current_evidence_by_answer(request.user, assessment),
+            threads=_threads(assessment),
+            override=override,
+            conflict=conflict,
+        ),
         "can_add_evidence": request.user.has_perm("evidence.add_evidence", assessment),
         "can_submit": request.user.has_perm("assessments.submit_assessment", assessment),
         "can_comment": request.user.has_perm("assessments.comment_assessment", assessment),
-        "threads": _threads(assessment),
         **_score_context(assessment),
     }
 
@@ -135,7 +121,8 @@ def answer_save(request: HttpRequest, key: str, organisation: str, answer_id: in
     if request.method == "GET":
         return redirect(f"{fill_url}#item-{answer.requirement.code}")
 
-    form = AnswerForm(request.POST, answer=answer)
+    levels = norm_layout(assessment.round.norm_version).levels
+    form = AnswerForm(request.POST, answer=answer, levels=levels)
     status = 200
     conflict: Answer | None = None
     saved = False
@@ -158,7 +145,7 @@ def answer_save(request: HttpRequest, key: str, organisation: str, answer_id: in
             # saving again deliberately overwrites it.
             data = request.POST.copy()
             data[form.add_prefix("version")] = str(conflict.version)
-            form = AnswerForm(data, answer=answer)
+            form = AnswerForm(data, answer=answer, levels=levels)
             form.is_valid()
             form.add_error(None, str(error))
             status = 409
@@ -169,7 +156,6 @@ def answer_save(request: HttpRequest, key: str, organisation: str, answer_id: in
             status = 400
         else:
             saved = True
-            form = AnswerForm(answer=answer)
     else:
         status = 400
 
@@ -189,8 +175,8 @@ def answer_save(request: HttpRequest, key: str, organisation: str, answer_id: in
         "assessments/_answer_response.html",
         {
             "assessment": assessment,
-            "requirement": answer.requirement,
-            "form": form,
+            # Saved: the form shows the answer as it is now.
+            "item": ItemForms(assessment, levels)(answer, None if saved else form),
             "saved": saved,
             "conflict": conflict,
             **_score_context(assessment),
