@@ -46,8 +46,24 @@ class Membership(models.Model):
                     )
                 ),
             ),
+            # One constraint per shape of membership, each over its non-empty columns: a single
+            # constraint over all four would treat the empty (NULL) organisation or region of
+            # two rows as different and let duplicates through. (nulls_distinct=False would do
+            # on PostgreSQL 15+, but Django leaves it out on SQLite; these hold on both.)
             models.UniqueConstraint(
-                fields=["user", "role", "organisation", "region"], name="unique_membership"
+                fields=["user", "role"],
+                condition=models.Q(organisation__isnull=True, region__isnull=True),
+                name="unique_membership_without_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=models.Q(organisation__isnull=True),
+                name="unique_membership_in_region",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=models.Q(region__isnull=True),
+                name="unique_membership_in_organisation",
             ),
         ]
 
