@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "normmonitor.core.admin_apps.SuperuserAdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.humanize",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
