@@ -5,9 +5,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from normmonitor.assessments.models import Assessment
+from normmonitor.assessments.models import Assessment, AssessmentStatus
 from normmonitor.organisations.models import Organisation, Region
-from normmonitor.rounds.models import MonitoringRound
+from normmonitor.rounds.models import MonitoringRound, RoundState
 
 from .policy import grants_for
 
@@ -71,7 +71,16 @@ def visible_assessments(user: Any) -> QuerySet[Assessment]:
 
 
 def editable_assessments(user: Any) -> QuerySet[Assessment]:
+    """The assessments the user may change now: the same rule as the permission
+    assessments.change_assessment (policy.assessment_is_editable). Being filled in or returned
+    with changes requested while the round is open; once the round is in review, only the
+    returned ones. Submitted and approved assessments are with the working group."""
     grants = grants_for(user)
     return Assessment.objects.select_related("round", "organisation").filter(
-        organisation__in=grants.edited_organisations, round__state="open"
+        Q(
+            round__state=RoundState.OPEN,
+            status__in=[AssessmentStatus.DRAFT, AssessmentStatus.CHANGES_REQUESTED],
+        )
+        | Q(round__state=RoundState.IN_REVIEW, status=AssessmentStatus.CHANGES_REQUESTED),
+        organisation__in=grants.edited_organisations,
     )
