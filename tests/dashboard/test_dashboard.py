@@ -64,7 +64,8 @@ def test_heatmap_has_a_text_alternative_listing_the_weak_points(client, users, o
 
 
 def test_a_large_region_is_shown_a_page_of_organisations_at_a_time(open_round):
-    from normmonitor.dashboard.selectors import page_number, round_dashboard
+    from normmonitor.core.pagination import page_number
+    from normmonitor.dashboard.selectors import round_dashboard
 
     whole = round_dashboard(open_round)
     first = round_dashboard(open_round, page=1, page_size=3)

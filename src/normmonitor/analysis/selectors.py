@@ -114,7 +114,7 @@ class RoundWaterbed:
     config: WaterbedConfig
     organisations: dict[str, Organisation]
     requirements: dict[str, Requirement]
-    weak_spots: Sequence[WeakSpot]
+    weak_spots: WeakSpots
     neighbours: dict[str, set[str]]
 
     def exposure_rows(self) -> list[tuple[Organisation, Exposure]]:
@@ -123,6 +123,22 @@ class RoundWaterbed:
     @property
     def max_exposure(self) -> Fraction:
         return max((e.total for e in self.result.exposure.values()), default=Fraction(0))
+
+    def ambition_summary(self, limit: int = 12) -> list[tuple[Requirement, list[WeakSpot], int]]:
+        """Per ambition (in norm order) its first ``limit`` weak spots and how many more there
+        are: what a page can show of a national round's thousands."""
+        order = {code: index for index, code in enumerate(self.requirements)}
+        groups: dict[str, list[int]] = {}
+        for index, gap in enumerate(self.weak_spots.gaps()):
+            groups.setdefault(gap.ambition, []).append(index)
+        return [
+            (
+                self.requirements[code],
+                [self.weak_spots[index] for index in indices[:limit]],
+                max(0, len(indices) - limit),
+            )
+            for code, indices in sorted(groups.items(), key=lambda kv: order[kv[0]])
+        ]
 
     def by_ambition(self) -> list[tuple[Requirement, list[WeakSpot]]]:
         groups: dict[str, list[WeakSpot]] = {}
@@ -216,6 +232,10 @@ class WeakSpots(Sequence[WeakSpot]):
 
     def __len__(self) -> int:
         return len(self._spots)
+
+    def gaps(self) -> list[Gap]:
+        """The ranked gaps themselves, without building a weak spot for each."""
+        return [gap for gap, _since, _rounds in self._spots]
 
     @overload
     def __getitem__(self, index: int) -> WeakSpot: ...

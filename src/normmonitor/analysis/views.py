@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,7 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from normmonitor.access.selectors import visible_organisations, visible_regions, visible_rounds
 from normmonitor.core.exceptions import ServiceError
+from normmonitor.core.pagination import page_number
 from normmonitor.core.views import check
+from normmonitor.dashboard.selectors import PAGE_SIZE
 from normmonitor.organisations.models import Organisation, Region
 from normmonitor.resiliencescan.selectors import baseline_for
 from normmonitor.rounds.models import MonitoringRound, RoundState
@@ -68,6 +71,12 @@ def waterbed(request: HttpRequest, key: str) -> HttpResponse:
         {
             "round": monitoring_round,
             "waterbed": analysis,
+            "all_spots": Paginator(analysis.weak_spots, PAGE_SIZE).get_page(
+                page_number(request.GET.get("spots"))
+            ),
+            "page": Paginator(analysis.exposure_rows(), PAGE_SIZE).get_page(
+                page_number(request.GET.get("page"))
+            ),
             "exposure": exposure,
             "can_configure": request.user.has_perm(
                 "analysis.manage_region_analysis", monitoring_round.region
@@ -114,10 +123,12 @@ def waterbed_settings(request: HttpRequest, key: str) -> HttpResponse:
 def pace_view(request: HttpRequest, key: str) -> HttpResponse:
     monitoring_round = _round(key)
     check(request, "analysis.view_region_analysis", monitoring_round.region)
+    pace = selectors.round_pace(monitoring_round)
+    page = Paginator(pace.organisations, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     return render(
         request,
         "analysis/pace.html",
-        {"round": monitoring_round, "pace": selectors.round_pace(monitoring_round)},
+        {"round": monitoring_round, "pace": pace, "page": page},
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from normmonitor.access.policy import grants_for
 from normmonitor.assessments.models import Assessment
 from normmonitor.assessments.selectors import round_score
+from normmonitor.core.pagination import PAGE_SIZE
 from normmonitor.norms.models import Requirement, Theme
 from normmonitor.organisations.models import Organisation
 from normmonitor.rounds.models import MonitoringRound
@@ -168,20 +169,6 @@ def round_links(user: Any, rounds: Iterable[MonitoringRound]) -> list[RoundLink]
             )
         links.append(RoundLink(monitoring_round, url))
     return links
-
-
-PAGE_SIZE = 50
-"""Organisations per page of the dashboard and the heatmap: a region of up to 50 is shown
-whole; a national region (385) is paged, which no reader could take in on one screen anyway
-and would make a page of megabytes."""
-
-
-def page_number(value: str | None) -> int:
-    """The page asked for in a query string; anything that is not a positive number is 1."""
-    try:
-        return max(1, int(value or 1))
-    except ValueError:
-        return 1
 
 
 def round_dashboard(

@@ -6,11 +6,12 @@ from django.views.decorators.http import require_GET
 from normmonitor.access.models import Membership
 from normmonitor.access.policy import grants_for
 from normmonitor.access.selectors import visible_organisations, visible_regions, visible_rounds
+from normmonitor.core.pagination import page_number
 from normmonitor.core.views import check
 from normmonitor.rounds.models import MonitoringRound
 
 from .mytasks import tasks_for
-from .selectors import page_number, round_dashboard, round_links
+from .selectors import round_dashboard, round_links
 
 #: How many rounds and organisations the start page lists before "all …".
 START_PAGE_LIMIT = 6

@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from normmonitor.access.selectors import visible_regions
 from normmonitor.audit.services import record
 from normmonitor.core.exceptions import ServiceError
+from normmonitor.core.pagination import page_number
 from normmonitor.core.views import check, client_address
-from normmonitor.dashboard.selectors import page_number, round_dashboard
+from normmonitor.dashboard.selectors import round_dashboard
 
 from . import services, snapshots
 from .forms import RoundForm
