@@ -102,3 +102,21 @@ def test_a_closed_round_is_scored_once_from_its_snapshot(open_round, users, scor
     assert part.by_organisation[ALMERE] == whole.by_organisation[ALMERE]
     alone = selectors.live_round_score(open_round, {almere.pk})
     assert part == alone
+
+
+def test_the_cache_is_bounded_by_the_organisations_it_holds():
+    from normmonitor.scoring import RegionScore, Tally
+
+    def scored(organisations: int) -> selectors._Scored:
+        by_organisation = {f"O{i}": None for i in range(organisations)}
+        return selectors._Scored(None, RegionScore(Tally(), {}, by_organisation), {})
+
+    cache = selectors._ScoreCache(organisations=10)
+    cache.put(("a",), scored(4))
+    cache.put(("b",), scored(4))
+    assert cache.get(("a",)) is not None  # now the most recently used
+    cache.put(("c",), scored(4))  # 12 > 10: the least recently used ("b") goes
+    assert cache.get(("b",)) is None
+    assert cache.get(("a",)) is not None and cache.get(("c",)) is not None
+    cache.put(("d",), scored(50))  # larger than the budget: kept alone
+    assert [cache.get((k,)) is not None for k in "acd"] == [False, False, True]

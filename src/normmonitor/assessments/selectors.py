@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -120,6 +121,10 @@ class _Scored:
     score: RegionScore
     codes_by_id: dict[int, str]  # organisation id → code, as the round knew them
 
+    @property
+    def weight(self) -> int:
+        return max(1, len(self.score.by_organisation))
+
     def part(self, organisation_ids: set[int]) -> RegionScore:
         codes = {self.codes_by_id[pk] for pk in organisation_ids if pk in self.codes_by_id}
         return pool(
@@ -158,12 +163,13 @@ class _ScoreCache:
     round is keyed by the number of its answers and the sum of their versions (every change of
     an answer goes through assessments.services and raises its version: optimistic locking),
     so the key changes with every save, deviation decision and confirmation, in any process;
-    and by its organisations' types. Bounded, least recently used first out (a national
-    round's score takes a few MB)."""
+    and by its organisations' types. Bounded by the number of organisation scores it holds
+    (one national round: 385, with its analysis a few MB), least recently used first out."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(self, organisations: int) -> None:
+        self.organisations = organisations
         self._entries: OrderedDict[tuple[Any, ...], _Scored] = OrderedDict()
+        self._held = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...]) -> _Scored | None:
@@ -175,17 +181,21 @@ class _ScoreCache:
 
     def put(self, key: tuple[Any, ...], scored: _Scored) -> None:
         with self._lock:
+            if key in self._entries:
+                return
             self._entries[key] = scored
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self._held += scored.weight
+            while self._held > self.organisations and len(self._entries) > 1:
+                _key, dropped = self._entries.popitem(last=False)
+                self._held -= dropped.weight
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._held = 0
 
 
-score_cache = _ScoreCache(size=32)
+score_cache = _ScoreCache(organisations=settings.NORMMONITOR_SCORE_CACHE_ORGANISATIONS)
 
 
 def round_score(

@@ -275,6 +275,13 @@ AXES_LOCKOUT_CALLABLE = "normmonitor.accounts.views.locked_out"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_ENABLE_ADMIN = False
 
+# Round scores remembered per process (assessments.selectors.score_cache), counted in
+# organisation scores: 4,000 holds ten national rounds (385 organisations each) with their
+# analyses in roughly 50 MB.
+NORMMONITOR_SCORE_CACHE_ORGANISATIONS = int(
+    env("NORMMONITOR_SCORE_CACHE_ORGANISATIONS", "4000") or 4000
+)
+
 # Uploads: cut off while streaming in above this size (core.uploads), whatever the feature.
 NORMMONITOR_MAX_UPLOAD_BYTES = int(
     env("NORMMONITOR_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)) or 50 * 1024 * 1024
