@@ -267,3 +267,79 @@ def test_in_review_only_returned_assessments_can_change(users, filled, almere, o
     filled.status = "changes_requested"
     filled.save(update_fields=["status"])
     assert users["almere"].has_perm("assessments.change_assessment", filled)
+
+
+def _proposed_deviation(users, filled, code: str) -> Answer:
+    """A deviation the editor proposed for ``code``, and the assessment submitted."""
+    item = answer(filled, code)
+    services.deviation_propose(
+        actor=users["almere"], answer=item, motivation="Maatwerk.", expected_version=item.version
+    )
+    services.assessment_submit(actor=users["almere"], assessment=filled)
+    return answer(filled, code)
+
+
+def test_a_stale_deviation_decision_is_refused_and_shows_the_other(
+    users, filled, make_user, region
+):
+    item = _proposed_deviation(users, filled, "4.4")
+    second = make_user("second_coordinator", Role.COORDINATOR, region)
+    first_client, second_client = Client(), Client()
+    first_client.force_login(users["coordinator"])
+    second_client.force_login(second)
+    decide = url("deviation_decide", filled, item.pk)
+    data = {"decision": "accept", "comment": "Akkoord.", "version": item.version}
+    assert first_client.post(decide, data).status_code == 302
+    stale = {"decision": "reject", "comment": "Niet akkoord.", "version": item.version}
+    response = second_client.post(decide, stale)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert 'class="alert alert--warning" role="alert"' in body
+    assert "Geaccepteerd" in body or "accepted" in body
+    assert answer(filled, "4.4").deviation_status == "accepted"
+    assert not ReviewComment.objects.filter(text="Niet akkoord.").exists()
+
+
+def test_a_deviation_is_not_decided_by_who_submitted_it(client, users, filled):
+    both = users["coordinator"]
+    Membership.objects.create(user=both, role=Role.EDITOR, organisation=filled.organisation)
+    forget_grants(both)
+    item = answer(filled, "4.4")
+    services.deviation_propose(
+        actor=both, answer=item, motivation="Maatwerk.", expected_version=item.version
+    )
+    services.assessment_submit(actor=both, assessment=filled)
+    item = answer(filled, "4.4")
+    client.force_login(both)
+    response = client.post(
+        url("deviation_decide", filled, item.pk),
+        {"decision": "accept", "comment": "", "version": item.version},
+    )
+    assert response.status_code == 403
+    assert "alert--warning" in response.content.decode()  # the reason, not just "no access"
+    assert answer(filled, "4.4").deviation_status == "proposed"
+
+
+def test_a_decision_that_cannot_be_taken_is_a_message_at_the_item(client, users, filled):
+    item = _proposed_deviation(users, filled, "4.4")
+    client.force_login(users["coordinator"])
+    decide = url("deviation_decide", filled, item.pk)
+    data = {"decision": "accept", "comment": "", "version": item.version}
+    assert client.post(decide, data, follow=True).status_code == 200  # shows its message
+    # Decided already: nothing left to decide, and no success is reported.
+    item = answer(filled, "4.4")
+    response = client.post(decide, {**data, "version": item.version}, follow=True)
+    assert response.redirect_chain[-1][0] == f"{url('review', filled)}#item-4.4"
+    messages = [str(message) for message in response.context["messages"]]
+    assert len(messages) == 1 and "voorgestelde afwijking" in messages[0]
+    # A change requested without saying what: the same.
+    other = answer(filled, "1.1")
+    response = client.post(
+        url("review_item", filled, other.pk),
+        {"decision": "request_change", "comment": " ", "version": other.version},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == f"{url('review', filled)}#item-1.1"
+    messages = [str(message) for message in response.context["messages"]]
+    assert len(messages) == 1 and "opmerking" in messages[0]
+    assert answer(filled, "1.1").review_status == "pending"

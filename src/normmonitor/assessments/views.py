@@ -283,6 +283,26 @@ def _review_context(request: HttpRequest, assessment: Assessment) -> dict:
     }
 
 
+def _not_decided(
+    request: HttpRequest, assessment: Assessment, answer: Answer, error: ServiceError
+) -> HttpResponse:
+    """The answer to a review decision on an item that was not taken: the review page again
+    with the other's change (409) when someone changed the item in between; a refusal with its
+    reason (403) when the user may not decide (four eyes); any other reason as a message, back
+    at the item."""
+    if isinstance(error, StaleVersion):
+        context = _review_context(request, assessment)
+        context["conflict"] = {"answer_id": answer.pk, "message": _conflict_message(answer)}
+        return render(request, "assessments/review.html", context, status=409)
+    if isinstance(error, NotAllowed):
+        raise Refused(str(error)) from error
+    messages.error(request, str(error))
+    review_url = reverse(
+        "assessments:review", args=[assessment.round.key, assessment.organisation.code]
+    )
+    return redirect(f"{review_url}#item-{answer.requirement.code}")
+
+
 @require_GET
 def assessment_review(request: HttpRequest, key: str, organisation: str) -> HttpResponse:
     assessment = _assessment(key, organisation)
@@ -310,20 +330,13 @@ def answer_review(
             expected_version=_version(request) if _version(request) is not None else -1,
             address=client_address(request),
         )
-    except StaleVersion:
-        context = _review_context(request, assessment)
-        context["conflict"] = {"answer_id": answer.pk, "message": _conflict_message(answer)}
-        return render(request, "assessments/review.html", context, status=409)
-    except NotAllowed as refused:
-        raise Refused(str(refused)) from refused
     except ServiceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            (_("Accepted: %(item)s") if decision == "accept" else _("Change requested: %(item)s"))
-            % {"item": answer.requirement.label},
-        )
+        return _not_decided(request, assessment, answer, error)
+    messages.success(
+        request,
+        (_("Accepted: %(item)s") if decision == "accept" else _("Change requested: %(item)s"))
+        % {"item": answer.requirement.label},
+    )
     return redirect(f"{review_url}#item-{answer.requirement.code}")
 
 
@@ -427,19 +440,12 @@ def answer_deviation_decide(
             expected_version=-1 if version is None else version,
             address=client_address(request),
         )
-    except StaleVersion:
-        context = _review_context(request, assessment)
-        context["conflict"] = {"answer_id": answer.pk, "message": _conflict_message(answer)}
-        return render(request, "assessments/review.html", context, status=409)
-    except NotAllowed as refused:
-        raise Refused(str(refused)) from refused
     except ServiceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Deviation accepted.") if decision == "accept" else _("Deviation rejected."),
-        )
+        return _not_decided(request, assessment, answer, error)
+    messages.success(
+        request,
+        _("Deviation accepted.") if decision == "accept" else _("Deviation rejected."),
+    )
     return redirect(f"{review_url}#item-{answer.requirement.code}")
 
 
