@@ -1,27 +1,40 @@
 """Fixtures for the security suite: a second region with its own organisation and round, and
 secrets planted in every free-text field of the foreign organisations, so that a leak shows up
-as a marker in a response."""
+as a marker in a response. Each foreign organisation also has one object of every kind a URL
+names by id (an action, an initiative, a scanned document, a resilience scan, an API token), so
+that those URLs are probed against a real object of another organisation, not a missing id."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.apps import apps
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from normmonitor.access.models import Membership, Role
+from normmonitor.actions import services as action_services
+from normmonitor.api import services as api_services
 from normmonitor.assessments import services as assessment_services
 from normmonitor.assessments.models import Answer, Assessment
+from normmonitor.documentscan import services as documentscan_services
 from normmonitor.evidence import services as evidence_services
+from normmonitor.initiatives import services as initiative_services
 from normmonitor.organisations.models import Organisation, Region
+from normmonitor.resiliencescan import services as resiliencescan_services
+from normmonitor.resiliencescan.questionnaire import WEERBAARHEIDSSCAN_PATH
 from normmonitor.rounds import services as round_services
 from tests.conftest import ALMERE, LELYSTAD
 from tests.evidence import samples
+
+# A municipal regulation the document scan recognises (from the document-scan tests' corpus).
+APV = Path(__file__).resolve().parent.parent / "documentscan" / "corpus" / "apv-oud-model.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +59,11 @@ class Target:
     user: Any
     membership: Membership
     authenticator: Any
+    action: Any
+    initiative: Any
+    document: Any
+    scan: Any
+    token: Any
     secrets: list[str] = field(default_factory=list)
 
 
@@ -71,6 +89,42 @@ def plant(label: str, organisation, region, monitoring_round, editor, norm_versi
         actor=None, answer=answer, motivation=f"{secret}-maatwerk", expected_version=answer.version
     )
     authenticator = TOTP.activate(editor, generate_totp_secret()).instance
+    action = action_services.action_create(
+        actor=None,
+        organisation=organisation,
+        description=f"{secret}-actie",
+        requirement=answer.requirement,
+        monitoring_round=monitoring_round,
+        owner=f"{secret}-actiehouder",
+    )
+    action_services.action_comment(actor=None, action=action, text=f"{secret}-actiereactie")
+    initiative = initiative_services.initiative_create(
+        actor=None,
+        region=region,
+        data=initiative_services.InitiativeData(
+            title=f"{secret}-initiatief",
+            organisations=[organisation],
+            description=f"{secret}-initiatiefomschrijving",
+            lead=organisation,
+        ),
+    )
+    document = documentscan_services.document_upload(
+        actor=None,
+        organisation=organisation,
+        uploaded_file=SimpleUploadedFile(f"{secret}-apv.txt", APV.read_bytes()),
+        kind="apv",
+    ).document
+    questionnaire = resiliencescan_services.load_questionnaire_file(
+        WEERBAARHEIDSSCAN_PATH
+    ).questionnaire
+    scan = resiliencescan_services.scan_create(
+        actor=None,
+        organisation=organisation,
+        questionnaire=questionnaire,
+        conducted_on=date(2022, 10, 1),
+        conducted_by=f"{secret}-scanner",
+    )
+    token, _raw = api_services.token_create(actor=None, user=editor, name=f"{secret}-token")
     return Target(
         label=label,
         organisation=organisation,
@@ -82,6 +136,11 @@ def plant(label: str, organisation, region, monitoring_round, editor, norm_versi
         user=editor,
         membership=Membership.objects.get(user=editor),
         authenticator=authenticator,
+        action=action,
+        initiative=initiative,
+        document=document,
+        scan=scan,
+        token=token,
         secrets=[
             f"{secret}-toelichting",
             f"{secret}-eigenaar",
@@ -89,6 +148,14 @@ def plant(label: str, organisation, region, monitoring_round, editor, norm_versi
             f"{secret}-notitie",
             f"{secret}-reactie",
             f"{secret}-maatwerk",
+            f"{secret}-actie",
+            f"{secret}-actiehouder",
+            f"{secret}-actiereactie",
+            f"{secret}-initiatief",
+            f"{secret}-initiatiefomschrijving",
+            f"{secret}-apv",
+            f"{secret}-scanner",
+            f"{secret}-token",
         ],
     )
 
