@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from normmonitor.assessments.models import Answer, Assessment
 from normmonitor.norms.models import NormVersion, Requirement, ScaleLevel
+from normmonitor.norms.selectors import carry_over_codes
 from normmonitor.organisations.models import Organisation
 
 from .models import MonitoringRound
@@ -25,25 +26,32 @@ CARRIED_FIELDS = ("explanation", "planned_date", "owner", "last_done_on")
 
 def carry_over_sources(norm_version: NormVersion, previous_version: NormVersion) -> dict[int, int]:
     """Rated requirement of ``norm_version`` → the requirement of ``previous_version`` whose
-    answer it carries over: the one with the same code."""
+    answer it carries over, following the versions' mapping (``carry_over_codes``): items that
+    continue one to one, also renumbered, or as a part of a split item. Merged and new items
+    get nothing, and so does every item when no mapping links the versions: across versions a
+    code can name another item."""
+    codes = carry_over_codes(previous_version, norm_version)
+    if not codes:
+        return {}
     previous = dict(
         Requirement.objects.filter(norm_version=previous_version).values_list("code", "pk")
     )
     return {
-        pk: previous[code]
+        pk: previous[codes[code]]
         for pk, code in Requirement.objects.filter(
             norm_version=norm_version, derived=False
         ).values_list("pk", "code")
-        if code in previous
+        if code in codes and codes[code] in previous
     }
 
 
 def insert_answers(monitoring_round: MonitoringRound, *, previous: MonitoringRound | None) -> int:
     """Insert an answer for every applicable rated requirement of every assessment of the round
     (which has its assessments and no answers yet). With ``previous``, an answer whose
-    requirement has a source there (``carry_over_sources``) and whose organisation answered it
-    copies that answer (the level by code, when this version's scale has it) and is marked
-    carried over, to be confirmed. Returns the number of answers inserted."""
+    requirement has a source there (``carry_over_sources``, also across norm versions) and
+    whose organisation answered it copies that answer (the level by code, when this version's
+    scale has it) and is marked carried over, to be confirmed; the others start unanswered.
+    Returns the number of answers inserted."""
     norm_version = monitoring_round.norm_version
     sources = carry_over_sources(norm_version, previous.norm_version) if previous else {}
     # One row per organisation type and applicable rated requirement, in tree order.

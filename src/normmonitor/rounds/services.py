@@ -60,7 +60,9 @@ def round_create(
 def round_open(*, actor: Any, monitoring_round: MonitoringRound, carry_over: bool = True) -> int:
     """Open a draft round: create an assessment for every member organisation the norm addresses
     and an answer for every applicable rated requirement, all in one transaction. With
-    ``carry_over`` the answers of the previous round are copied, marked as to be confirmed.
+    ``carry_over`` the answers of the previous round are copied, marked as to be confirmed; on
+    a new norm version only along its mapping (same and split items; merged and new items, or
+    all items when no mapping links the versions, start unanswered).
     Returns the number of answers created."""
     require(actor, "rounds.manage_round", monitoring_round)
     # FOR NO KEY UPDATE: other transactions may still insert rows that refer to the round.
