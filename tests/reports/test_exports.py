@@ -78,3 +78,76 @@ def test_ods_has_the_same_tables(scored_round):
     assert len(rows) == 1 + len(tables.answers_table(scored_round).rows)
     texts = {str(p) for p in sheets[1].getElementsByType(P)}
     assert FORMULA in texts
+
+
+def _read(content: bytes):
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def test_xlsx_writer_keeps_values_types_and_layout():
+    from datetime import datetime
+
+    from normmonitor.reports.exports.xlsx import Sheet, write_workbook
+
+    rows = [
+        [FORMULA, date(2023, 3, 1), datetime(2024, 5, 6, 7, 8, 9), 83.2, 7, True],
+        ["  spaces kept  ", None, None, 0.0, 0, False],
+        ["_x0041_ & <b>", None, None, None, None, None],
+        ["", None, None, None, None, None],
+    ]
+    content = write_workbook(
+        [Sheet("Blad 'één'", ["Tekst", "Datum", "Moment", "Getal", "Aantal", "Ja"], rows, [30] * 6)]
+    )
+    sheet = _read(content)["Blad 'één'"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert values[0] == [
+        FORMULA,
+        datetime(2023, 3, 1),
+        datetime(2024, 5, 6, 7, 8, 9),
+        83.2,
+        7,
+        True,
+    ]
+    assert values[1] == ["  spaces kept  ", None, None, 0.0, 0, False]
+    assert values[2][0] == "_x0041_ & <b>"  # not read back as "A"
+    assert sheet["A5"].value is None  # an empty string is an empty cell
+    assert sheet["A2"].data_type == "s" and sheet["B2"].number_format == "yyyy-mm-dd"
+    assert sheet["C2"].number_format == "yyyy-mm-dd hh:mm"
+    assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb == "FFDCE6F1"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:F5"
+    assert sheet.column_dimensions["A"].width == pytest.approx(30.71, abs=0.01)
+
+
+@given(
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufffe\uffff"
+        )
+    )
+)
+def test_xlsx_writer_round_trips_any_text(value):
+    from normmonitor.reports.exports.xlsx import Sheet, write_workbook
+
+    content = write_workbook([Sheet("Blad", ["Tekst"], [[value]])])
+    cell = _read(content)["Blad"]["A2"]
+    assert cell.value == (value or None)
+
+
+def test_xlsx_writer_escapes_control_characters():
+    from normmonitor.reports.exports.xlsx import Sheet, write_workbook
+
+    content = write_workbook([Sheet("Blad", ["Tekst"], [["bel\x07 tab\t"]])])
+    # The XML stays well-formed; Excel reads _x0007_ back as the character.
+    assert _read(content)["Blad"]["A2"].value == "bel_x0007_ tab\t"
+
+
+def test_answers_table_reads_the_round_in_a_fixed_number_of_queries(
+    scored_round, django_assert_num_queries
+):
+    from normmonitor.assessments.selectors import round_score
+
+    score = round_score(scored_round)
+    # Requirements, organisations and answers: one query each, whatever the size of the round.
+    with django_assert_num_queries(3):
+        table = tables.answers_table(scored_round, score=score)
+    assert len(table.rows) > 100

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from normmonitor.assessments.models import Answer
 from normmonitor.assessments.selectors import round_score
 from normmonitor.dashboard.selectors import STATUS_LABELS
-from normmonitor.organisations.models import Organisation
+from normmonitor.norms.models import Requirement
+from normmonitor.organisations.models import Organisation, OrganisationType
 from normmonitor.rounds.models import MonitoringRound
-from normmonitor.scoring import percent_value
+from normmonitor.scoring import RegionScore, percent_value
 
 Cell = str | int | float | date | datetime | None
 Progress = Callable[[int, str], None]
@@ -34,26 +35,66 @@ def _percent(fraction: Any) -> float | None:
     return None if fraction is None else float(percent_value(fraction, 1))
 
 
-def _status_label(status: str, outcome: Any) -> str:
-    partial = status == "not_achieved" and outcome.score is not None and outcome.score > 0
-    return str(STATUS_LABELS.get("partial" if partial else status, status))
+def _status_labels() -> dict[str, str]:
+    """The outcome labels in the active language, translated once per export (not per row)."""
+    return {key: str(label) for key, label in STATUS_LABELS.items()}
 
 
-def answers_table(monitoring_round: MonitoringRound, progress: Progress | None = None) -> Table:
-    """Every organisation × every item that applies to it, derived items included."""
-    score = round_score(monitoring_round)
+def _status_label(outcome: Any, labels: dict[str, str]) -> str:
+    partial = outcome.status == "not_achieved" and outcome.score is not None and outcome.score > 0
+    status = "partial" if partial else outcome.status
+    return labels.get(status, status)
+
+
+ANSWER_FIELDS = (
+    "assessment__organisation_id",
+    "requirement_id",
+    "level__code",
+    "level__label",
+    "explanation",
+    "planned_date",
+    "owner",
+    "last_done_on",
+    "carried_over",
+    "version",
+    "updated_at",
+)
+
+
+def answers_table(
+    monitoring_round: MonitoringRound,
+    progress: Progress | None = None,
+    *,
+    score: RegionScore | None = None,
+) -> Table:
+    """Every organisation × every item that applies to it, derived items included.
+
+    A national round has tens of thousands of rows: the answers are read as plain tuples in one
+    query, and every label (type, kind, outcome) is translated once, not once per row."""
+    if score is None:
+        score = round_score(monitoring_round)
+    kinds = {value: str(label) for value, label in Requirement.Kind.choices}
+    types = {value: str(label) for value, label in OrganisationType.choices}
+    statuses = _status_labels()
     requirements = list(
-        monitoring_round.norm_version.requirements.select_related("theme").order_by("order")
+        monitoring_round.norm_version.requirements.order_by("order").values_list(
+            "pk", "code", "label", "kind", "text", "derived", "applies_to", "theme__code"
+        )
     )
     organisations = list(
-        Organisation.objects.filter(assessments__round=monitoring_round).order_by("type", "name")
+        Organisation.objects.filter(assessments__round=monitoring_round)
+        .order_by("type", "name")
+        .values_list("pk", "code", "name", "type")
     )
     answers = {
-        (answer.assessment.organisation_id, answer.requirement_id): answer
-        for answer in Answer.objects.filter(assessment__round=monitoring_round).select_related(
-            "assessment", "level", "updated_by"
-        )
+        (row[0], row[1]): row[2:]
+        for row in Answer.objects.filter(assessment__round=monitoring_round)
+        .order_by()
+        .values_list(*ANSWER_FIELDS)
     }
+    yes, no = _("yes"), _("no")
+    local = timezone.get_current_timezone()
+    key = monitoring_round.key
     columns = [
         _("Round"),
         _("Organisation code"),
@@ -76,36 +117,51 @@ def answers_table(monitoring_round: MonitoringRound, progress: Progress | None =
         _("Version"),
         _("Last saved"),
     ]
+    no_answer = (None,) * (len(ANSWER_FIELDS) - 2)
     rows: list[list[Cell]] = []
-    for number, organisation in enumerate(organisations, start=1):
-        organisation_score = score.by_organisation.get(organisation.code)
-        for requirement in requirements:
-            if organisation.type not in requirement.applies_to:
+    append = rows.append
+    for number, (org_pk, code, name, org_type) in enumerate(organisations, start=1):
+        organisation_score = score.by_organisation.get(code)
+        outcomes = organisation_score.items if organisation_score else {}
+        type_label = types.get(org_type, org_type)
+        for req_pk, req_code, label, kind, text, derived, applies_to, theme in requirements:
+            if org_type not in applies_to:
                 continue
-            outcome = organisation_score.items.get(requirement.code) if organisation_score else None
-            answer = answers.get((organisation.pk, requirement.pk))
-            rows.append(
+            outcome = outcomes.get(req_code)
+            answer = answers.get((org_pk, req_pk))
+            (
+                level_code,
+                level_label,
+                explanation,
+                planned,
+                owner,
+                last_done,
+                carried,
+                version,
+                updated,
+            ) = answer if answer is not None else no_answer
+            append(
                 [
-                    monitoring_round.key,
-                    organisation.code,
-                    organisation.name,
-                    str(organisation.get_type_display()),
-                    requirement.theme.code,
-                    requirement.label,
-                    str(requirement.get_kind_display()),
-                    requirement.text,
-                    _status_label(outcome.status, outcome) if outcome else "",
-                    answer.level.code if answer and answer.level_id else None,
-                    answer.level.label if answer and answer.level_id else None,
-                    outcome.achieved_children if outcome and requirement.derived else None,
-                    outcome.applicable_children if outcome and requirement.derived else None,
-                    answer.explanation if answer else None,
-                    answer.planned_date if answer else None,
-                    answer.owner if answer else None,
-                    answer.last_done_on if answer else None,
-                    (_("yes") if answer.carried_over else _("no")) if answer else None,
-                    answer.version if answer else None,
-                    timezone.localtime(answer.updated_at).replace(tzinfo=None) if answer else None,
+                    key,
+                    code,
+                    name,
+                    type_label,
+                    theme,
+                    label,
+                    kinds.get(kind, kind),
+                    text,
+                    _status_label(outcome, statuses) if outcome else "",
+                    level_code,
+                    level_label,
+                    outcome.achieved_children if outcome and derived else None,
+                    outcome.applicable_children if outcome and derived else None,
+                    explanation,
+                    planned,
+                    owner,
+                    last_done,
+                    None if answer is None else (yes if carried else no),
+                    version,
+                    None if updated is None else updated.astimezone(local).replace(tzinfo=None),
                 ]
             )
         if progress:
@@ -113,11 +169,15 @@ def answers_table(monitoring_round: MonitoringRound, progress: Progress | None =
     return Table(_("Answers"), columns, rows)
 
 
-def summary_table(monitoring_round: MonitoringRound) -> Table:
+def summary_table(monitoring_round: MonitoringRound, *, score: RegionScore | None = None) -> Table:
     """Per organisation, then per theme, then the region: the figures of the dashboard."""
-    score = round_score(monitoring_round)
+    if score is None:
+        score = round_score(monitoring_round)
     organisations = {
-        o.code: o for o in Organisation.objects.filter(assessments__round=monitoring_round)
+        code: (org_type, name)
+        for code, org_type, name in Organisation.objects.filter(
+            assessments__round=monitoring_round
+        ).values_list("code", "type", "name")
     }
     themes = {t.code: t.title for t in monitoring_round.norm_version.themes.all()}
     columns = [
@@ -146,12 +206,10 @@ def summary_table(monitoring_round: MonitoringRound) -> Table:
     rows: list[list[Cell]] = []
     ordered = sorted(
         score.by_organisation.items(),
-        key=lambda item: (organisations[item[0]].type, organisations[item[0]].name),
+        key=lambda item: organisations[item[0]],
     )
     for code, organisation_score in ordered:
-        rows.append(
-            line(_("organisation"), code, organisations[code].name, organisation_score.total)
-        )
+        rows.append(line(_("organisation"), code, organisations[code][1], organisation_score.total))
     for code, tally in score.by_theme.items():
         rows.append(line(_("theme"), code, themes.get(code, ""), tally))
     rows.append(
@@ -163,4 +221,9 @@ def summary_table(monitoring_round: MonitoringRound) -> Table:
 def round_tables(
     monitoring_round: MonitoringRound, progress: Progress | None = None
 ) -> list[Table]:
-    return [summary_table(monitoring_round), answers_table(monitoring_round, progress)]
+    """Both sheets from one scoring of the round (scoring a national round is the costly part)."""
+    score = round_score(monitoring_round)
+    return [
+        summary_table(monitoring_round, score=score),
+        answers_table(monitoring_round, progress, score=score),
+    ]

@@ -1,8 +1,9 @@
-"""Writing tables as XLSX (XlsxWriter), ODS (odfpy, the open standard) and CSV.
+"""Writing tables as XLSX (our streaming writer, xlsx.py), ODS (odfpy, the open standard) and
+CSV.
 
-Text is always written as text: XlsxWriter is told not to turn strings into formulas or links,
-ODS cells are typed, and CSV cells that a spreadsheet would read as a formula (starting with
-= + - @, a tab or a carriage return) get a leading apostrophe (OWASP "CSV injection").
+Text is always written as text: the XLSX writer has no formulas at all, ODS cells are typed, and
+CSV cells that a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage
+return) get a leading apostrophe (OWASP "CSV injection").
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import csv
 import io
 from datetime import date, datetime
 
-import xlsxwriter
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import Style, TableColumnProperties, TextProperties
 from odf.table import Table as OdsTable
@@ -19,6 +19,7 @@ from odf.table import TableCell, TableColumn, TableRow
 from odf.text import P
 
 from .tables import Cell, Table
+from .xlsx import Sheet, write_workbook
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,53 +51,21 @@ def _csv_cell(value: Cell) -> str:
     return str(value).replace(".", ",") if isinstance(value, float) else str(value)
 
 
+def column_widths(table: Table) -> list[float]:
+    """Wide enough for the title and the first 200 values of each column, within 8–60."""
+    widths = []
+    for column, title in enumerate(table.columns):
+        longest = max(
+            [len(title)] + [len(str(row[column])) for row in table.rows[:200] if row[column]]
+        )
+        widths.append(min(max(longest + 2, 8), 60))
+    return widths
+
+
 def to_xlsx(tables: list[Table]) -> bytes:
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
+    return write_workbook(
+        [Sheet(table.name, table.columns, table.rows, column_widths(table)) for table in tables]
     )
-    header = workbook.add_format({"bold": True, "bg_color": "#DCE6F1", "text_wrap": True})
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    for table in tables:
-        sheet = workbook.add_worksheet(table.name[:31])
-        for column, title in enumerate(table.columns):
-            sheet.write_string(0, column, title, header)
-        for row_number, row in enumerate(table.rows, start=1):
-            for column, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, datetime):
-                    sheet.write_datetime(row_number, column, value, datetime_format)
-                elif isinstance(value, date):
-                    sheet.write_datetime(
-                        row_number,
-                        column,
-                        datetime(value.year, value.month, value.day),
-                        date_format,
-                    )
-                elif isinstance(value, bool):
-                    sheet.write_boolean(row_number, column, value)
-                elif isinstance(value, int | float):
-                    sheet.write_number(row_number, column, value)
-                else:
-                    sheet.write_string(row_number, column, str(value))
-        sheet.freeze_panes(1, 0)
-        if table.rows:
-            sheet.autofilter(0, 0, len(table.rows), len(table.columns) - 1)
-        for column, title in enumerate(table.columns):
-            longest = max(
-                [len(title)] + [len(str(row[column])) for row in table.rows[:200] if row[column]]
-            )
-            sheet.set_column(column, column, min(max(longest + 2, 8), 60))
-    workbook.close()
-    return buffer.getvalue()
 
 
 def to_ods(tables: list[Table]) -> bytes:
