@@ -2,13 +2,21 @@
 
 import hashlib
 import json
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import timezone
 
-from normmonitor.assessments.models import Answer
+from normmonitor.assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    DeviationStatus,
+    ReviewStatus,
+)
 from normmonitor.assessments.selectors import round_scores_as_json
 from normmonitor.audit.models import AuditEvent
 from normmonitor.evidence.models import Evidence
@@ -17,9 +25,10 @@ from normmonitor.norms.models import Norm, NormMapping
 from normmonitor.norms.services import load_mapping_file, load_norm_file
 from normmonitor.organisations.models import Organisation
 from normmonitor.reports.exports import installation
-from normmonitor.rounds.models import MonitoringRound
+from normmonitor.rounds import services as round_services
+from normmonitor.rounds.models import MonitoringRound, RoundSnapshot, RoundState
 
-from .conftest import ALMERE
+from .conftest import ALMERE, rate_all
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +157,107 @@ def test_commands(full_installation, tmp_path, capsys):
     assert "Imported 2 norm versions, 7 organisations, 1 regions, 2 rounds" in (
         capsys.readouterr().out
     )
+
+
+@pytest.fixture
+def closed_with_deviation(full_installation, norm_version, region):
+    """A closed round in which Almere's 1.1 is an accepted deviation (it counts as not
+    applicable) and its assessment is approved: both must survive export and import."""
+    monitoring_round = round_services.round_create(
+        actor=None,
+        key="flevoland-2022",
+        name="Flevoland 2022",
+        region=region,
+        norm_version=norm_version,
+        reference_date=date(2022, 4, 1),
+        deadline=date(2022, 5, 1),
+    )
+    round_services.round_open(actor=None, monitoring_round=monitoring_round)
+    rate_all(monitoring_round, "niet-behaald", "Nog niet.")
+    Answer.objects.filter(
+        assessment__round=monitoring_round,
+        assessment__organisation__code=ALMERE,
+        requirement__code="1.1",
+    ).update(
+        review_status=ReviewStatus.ACCEPTED,
+        reviewed_at=timezone.now(),
+        deviation_status=DeviationStatus.ACCEPTED,
+        deviation_motivation="Geen coffeeshops in de gemeente.",
+        deviation_decided_at=timezone.now(),
+    )
+    Assessment.objects.filter(round=monitoring_round, organisation__code=ALMERE).update(
+        status=AssessmentStatus.APPROVED, version=2
+    )
+    round_services.round_close(actor=None, monitoring_round=monitoring_round)
+    return monitoring_round
+
+
+def _frozen_scores() -> dict:
+    return {
+        key: snapshot.data["scores"]
+        for key, snapshot in (
+            (r.key, r.snapshots.order_by("-sequence").first())
+            for r in MonitoringRound.objects.filter(state=RoundState.CLOSED)
+        )
+    }
+
+
+def test_closed_rounds_get_a_snapshot_on_import_that_verifies(closed_with_deviation, capsys):
+    data = json.loads(installation.dumps(installation.export_installation()))
+    frozen, scores = _frozen_scores(), _scores()
+    assert set(frozen) == {"flevoland-2021", "flevoland-2022"}
+    _wipe()
+    installation.import_installation(data)
+
+    for key in frozen:
+        assert RoundSnapshot.objects.filter(round__key=key).count() == 1
+        call_command("round", "verify", key)
+        assert f"OK     {key} #1" in capsys.readouterr().out
+    # The snapshot made on import holds the figures the one made on closing held, the accepted
+    # deviation included, and so do the scores.
+    assert _frozen_scores() == frozen
+    assert _scores() == scores
+    answer = Answer.objects.get(
+        assessment__round__key="flevoland-2022",
+        assessment__organisation__code=ALMERE,
+        requirement__code="1.1",
+    )
+    assert answer.deviation_status == DeviationStatus.ACCEPTED
+    assert answer.deviation_motivation == "Geen coffeeshops in de gemeente."
+    assert answer.review_status == ReviewStatus.ACCEPTED
+    assert answer.assessment.status == AssessmentStatus.APPROVED
+    event = AuditEvent.objects.get(name="installation.imported")
+    assert event.data["snapshots"] == {
+        snapshot.round.key: snapshot.checksum for snapshot in RoundSnapshot.objects.all()
+    }
+    # The open round has no snapshot, and a second export is the same file.
+    assert not RoundSnapshot.objects.filter(round__state=RoundState.OPEN).exists()
+    assert json.loads(installation.dumps(installation.export_installation())) == data
+
+
+def test_import_keeps_the_exported_moments(full_installation):
+    data = json.loads(installation.dumps(installation.export_installation()))
+    first = data["rounds"][0]["assessments"][0]
+    _wipe()
+    installation.import_installation(data)
+    answer = Answer.objects.filter(
+        assessment__round__key=data["rounds"][0]["key"],
+        assessment__organisation__code=first["organisation"],
+    ).order_by("requirement__order")[0]
+    assert answer.updated_at.isoformat() == first["answers"][0]["updated_at"]
+    assert answer.assessment.created_at.isoformat() == first["created_at"]
+
+
+def test_validation_reports_bad_review_states(full_installation):
+    data = installation.export_installation()
+    answer = data["rounds"][0]["assessments"][0]["answers"][0]
+    answer["review"] = {"status": "maybe", "deviation_status": "accepted", "reviewed_at": "x"}
+    data["rounds"][0]["assessments"][0]["status"] = "lost"
+    data["rounds"][0]["assessments"][1]["answers"].append(
+        dict(data["rounds"][0]["assessments"][1]["answers"][0])
+    )
+    problems = installation.validate(data)
+    assert any("answers[0].review.status" in p for p in problems)
+    assert any("answers[0].review.reviewed_at" in p for p in problems)
+    assert any("assessments[0].status" in p for p in problems)
+    assert any("occurs twice" in p for p in problems)

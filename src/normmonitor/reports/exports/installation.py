@@ -20,16 +20,25 @@ from datetime import date, datetime
 from typing import Any
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from normmonitor.assessments.models import Answer, Assessment
+from normmonitor.assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    DeviationStatus,
+    ReviewStatus,
+)
 from normmonitor.audit.services import record
 from normmonitor.norms.models import Norm, NormVersion, Requirement, ScaleLevel
-from normmonitor.norms.normfile import NormFileError, parse_norm
+from normmonitor.norms.normfile import NormDocument, NormFileError, parse_norm
 from normmonitor.norms.services import load_norm
 from normmonitor.organisations.models import Neighbour, Organisation, OrganisationType, Region
-from normmonitor.rounds.models import MonitoringRound, RoundState
+from normmonitor.rounds import snapshots
+from normmonitor.rounds.models import MonitoringRound, RoundSnapshot, RoundState
+from normmonitor.rounds.services import snapshot_data
 
 FORMAT = "normmonitor-installation"
 FORMAT_VERSION = 1
@@ -152,26 +161,79 @@ def export_installation(progress: Progress | None = None) -> dict[str, Any]:
     return data
 
 
+# An answer's review and deviation (docs/security.md) are exported only when they differ from a
+# fresh answer's, as one "review" object: an accepted deviation changes the figures, so a closed
+# round's snapshot made on import needs it; most answers of an installation have none.
+REVIEW_DEFAULTS: dict[str, Any] = {
+    "status": ReviewStatus.PENDING,
+    "reviewed_at": None,
+    "deviation_status": DeviationStatus.NONE,
+    "deviation_motivation": "",
+    "deviation_decided_at": None,
+}
+
+
 def _export_round(monitoring_round: MonitoringRound) -> dict[str, Any]:
+    # Plain tuples, not model instances: a national round has 35 000 answers.
     answers: dict[int, list[dict[str, Any]]] = {}
-    for answer in (
+    for (
+        assessment_id,
+        requirement,
+        level,
+        explanation,
+        planned_date,
+        owner,
+        last_done_on,
+        carried_over,
+        version,
+        updated_at,
+        review_status,
+        reviewed_at,
+        deviation_status,
+        deviation_motivation,
+        deviation_decided_at,
+    ) in (
         Answer.objects.filter(assessment__round=monitoring_round)
-        .select_related("requirement", "level")
         .order_by("assessment_id", "requirement__order")
-    ):
-        answers.setdefault(answer.assessment_id, []).append(
-            {
-                "requirement": answer.requirement.code,
-                "level": answer.level.code if answer.level_id else None,
-                "explanation": answer.explanation,
-                "planned_date": _iso(answer.planned_date),
-                "owner": answer.owner,
-                "last_done_on": _iso(answer.last_done_on),
-                "carried_over": answer.carried_over,
-                "version": answer.version,
-                "updated_at": _iso(answer.updated_at),
-            }
+        .values_list(
+            "assessment_id",
+            "requirement__code",
+            "level__code",
+            "explanation",
+            "planned_date",
+            "owner",
+            "last_done_on",
+            "carried_over",
+            "version",
+            "updated_at",
+            "review_status",
+            "reviewed_at",
+            "deviation_status",
+            "deviation_motivation",
+            "deviation_decided_at",
         )
+    ):
+        item = {
+            "requirement": requirement,
+            "level": level,
+            "explanation": explanation,
+            "planned_date": _iso(planned_date),
+            "owner": owner,
+            "last_done_on": _iso(last_done_on),
+            "carried_over": carried_over,
+            "version": version,
+            "updated_at": _iso(updated_at),
+        }
+        review = {
+            "status": review_status,
+            "reviewed_at": _iso(reviewed_at),
+            "deviation_status": deviation_status,
+            "deviation_motivation": deviation_motivation,
+            "deviation_decided_at": _iso(deviation_decided_at),
+        }
+        if review != REVIEW_DEFAULTS:
+            item["review"] = review
+        answers.setdefault(assessment_id, []).append(item)
     return {
         "key": monitoring_round.key,
         "name": monitoring_round.name,
@@ -185,12 +247,24 @@ def _export_round(monitoring_round: MonitoringRound) -> dict[str, Any]:
         "closed_at": _iso(monitoring_round.closed_at),
         "assessments": [
             {
-                "organisation": assessment.organisation.code,
-                "created_at": _iso(assessment.created_at),
-                "answers": answers.get(assessment.pk, []),
+                "organisation": code,
+                "created_at": _iso(created_at),
+                "status": status,
+                "version": version,
+                "submitted_at": _iso(submitted_at),
+                "reviewed_at": _iso(reviewed_at),
+                "answers": answers.get(pk, []),
             }
-            for assessment in monitoring_round.assessments.select_related("organisation").order_by(
-                "organisation__code"
+            for pk, code, created_at, status, version, submitted_at, reviewed_at in (
+                monitoring_round.assessments.order_by("organisation__code").values_list(
+                    "pk",
+                    "organisation__code",
+                    "created_at",
+                    "status",
+                    "version",
+                    "submitted_at",
+                    "reviewed_at",
+                )
             )
         ],
     }
@@ -283,15 +357,39 @@ def _as_tuple(kind: type | tuple) -> tuple:
 OPTIONAL_STR = (str, type(None))
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_review(check: _Checker, review: Any, path: str) -> None:
+    if not check.obj(review, path, {"status": str, "deviation_status": str}):
+        return
+    if review["status"] not in set(ReviewStatus.values):
+        check.fail(f"{path}.status", f"unknown review status {review['status']!r}")
+    if review["deviation_status"] not in set(DeviationStatus.values):
+        check.fail(f"{path}.deviation_status", f"unknown status {review['deviation_status']!r}")
+    if not isinstance(review.get("deviation_motivation", ""), str):
+        check.fail(f"{path}.deviation_motivation", "expected text")
+    check.moment(review.get("reviewed_at"), f"{path}.reviewed_at")
+    check.moment(review.get("deviation_decided_at"), f"{path}.deviation_decided_at")
+
+
 def validate(data: Any) -> list[str]:
     """Every problem of an export file, with its JSON path; an empty list when it can load."""
+    return _validate(data)[0]
+
+
+def _validate(data: Any) -> tuple[list[str], dict[tuple[str, str, int], NormDocument]]:
+    """The problems, and the norm documents parsed on the way (the import loads those rather
+    than parse each document a second time)."""
     check = _Checker()
+    documents: dict[tuple[str, str, int], NormDocument] = {}
     if not check.obj(data, "$", {"format": str, "format_version": int}):
-        return check.problems
+        return check.problems, documents
     if data["format"] != FORMAT:
-        return [f"$.format: not a Normmonitor installation export ({data['format']!r})"]
+        return [f"$.format: not a Normmonitor installation export ({data['format']!r})"], documents
     if data["format_version"] != FORMAT_VERSION:
-        return [f"$.format_version: version {data['format_version']} is not supported"]
+        return [f"$.format_version: version {data['format_version']} is not supported"], documents
 
     versions: dict[tuple[str, str, int], dict[str, set[str]]] = {}
     for n, norm in enumerate(check.items(data.get("norms"), "$.norms")):
@@ -317,6 +415,7 @@ def validate(data: Any) -> list[str]:
             if document.key != norm["key"] or document.version != version["version"]:
                 check.fail(vpath, "the document names another norm or version")
             codes = {spec.code for _theme, spec, _parent, _depth in document.walk()}
+            documents[(norm["key"], version["version"], version["revision"])] = document
             versions[(norm["key"], version["version"], version["revision"])] = {
                 "codes": codes,
                 "rated": {
@@ -373,6 +472,7 @@ def validate(data: Any) -> list[str]:
 
     round_keys: set[str] = set()
     answered: set[tuple[str, str, str]] = set()
+    assessment_states = set(AssessmentStatus.values)
     for r, monitoring_round in enumerate(check.items(data.get("rounds"), "$.rounds")):
         path = f"$.rounds[{r}]"
         if not check.obj(
@@ -418,6 +518,13 @@ def validate(data: Any) -> list[str]:
                 check.fail(apath, f"{organisation} is assessed twice")
             seen.add(organisation)
             check.moment(assessment.get("created_at"), f"{apath}.created_at")
+            # Optional: files written before they were exported take the defaults.
+            if assessment.get("status", AssessmentStatus.DRAFT) not in assessment_states:
+                check.fail(f"{apath}.status", f"unknown status {assessment['status']!r}")
+            if not _is_int(assessment.get("version", 0)):
+                check.fail(f"{apath}.version", f"unexpected value {assessment['version']!r}")
+            check.moment(assessment.get("submitted_at"), f"{apath}.submitted_at")
+            check.moment(assessment.get("reviewed_at"), f"{apath}.reviewed_at")
             for n, answer in enumerate(assessment["answers"]):
                 npath = f"{apath}.answers[{n}]"
                 if not check.obj(
@@ -433,6 +540,8 @@ def validate(data: Any) -> list[str]:
                     },
                 ):
                     continue
+                if (key, organisation, answer["requirement"]) in answered:
+                    check.fail(f"{npath}.requirement", f"{answer['requirement']!r} occurs twice")
                 answered.add((key, organisation, answer["requirement"]))
                 if norm is not None:
                     if answer["requirement"] not in versions[norm]["rated"]:
@@ -448,6 +557,8 @@ def validate(data: Any) -> list[str]:
                 check.day(answer.get("planned_date"), f"{npath}.planned_date")
                 check.day(answer.get("last_done_on"), f"{npath}.last_done_on")
                 check.moment(answer.get("updated_at"), f"{npath}.updated_at")
+                if "review" in answer:
+                    _check_review(check, answer["review"], f"{npath}.review")
     for e, item in enumerate(check.items(data.get("evidence", []), "$.evidence")):
         path = f"$.evidence[{e}]"
         if check.obj(
@@ -460,7 +571,7 @@ def validate(data: Any) -> list[str]:
             replaces = item.get("replaces")
             if replaces is not None and not (isinstance(replaces, int) and 0 <= replaces < e):
                 check.fail(f"{path}.replaces", "must be the index of an earlier evidence record")
-    return check.problems
+    return check.problems, documents
 
 
 # ---------------------------------------------------------------------------------------------
@@ -497,22 +608,23 @@ def import_installation(data: Any, *, actor: Any = None) -> ImportResult:
                 "export can only be imported into an empty installation."
             ]
         )
-    problems = validate(data)
+    problems, documents = _validate(data)
     if problems:
         raise ImportRefused(problems)
     warnings: list[str] = []
     with transaction.atomic():
-        versions = _import_norms(data)
+        versions = _import_norms(data, documents)
         organisations = _import_organisations(data)
         answers = 0
         rounds: dict[str, MonitoringRound] = {}
-        answer_ids: dict[tuple[str, str, str], int] = {}
+        checksums: dict[str, str] = {}
         for item in data["rounds"]:
-            monitoring_round, count, ids = _import_round(item, versions, organisations, rounds)
+            monitoring_round, count = _import_round(item, versions, organisations, rounds)
             rounds[monitoring_round.key] = monitoring_round
             answers += count
-            answer_ids.update(ids)
-        evidence = _import_evidence(data.get("evidence", []), answer_ids, warnings)
+            if monitoring_round.state == RoundState.CLOSED:
+                checksums[monitoring_round.key] = _write_snapshot(monitoring_round, actor)
+        evidence = _import_evidence(data.get("evidence", []), warnings)
         record(
             "installation.imported",
             actor=actor,
@@ -521,6 +633,7 @@ def import_installation(data: Any, *, actor: Any = None) -> ImportResult:
             rounds=len(rounds),
             answers=answers,
             evidence=evidence,
+            snapshots=checksums,
         )
     return ImportResult(
         norm_versions=len(versions),
@@ -541,12 +654,14 @@ def _day(value: str | None) -> date | None:
     return parse_date(value) if value else None
 
 
-def _import_norms(data: dict[str, Any]) -> dict[tuple[str, str, int], NormVersion]:
+def _import_norms(
+    data: dict[str, Any], documents: dict[tuple[str, str, int], NormDocument]
+) -> dict[tuple[str, str, int], NormVersion]:
     versions: dict[tuple[str, str, int], NormVersion] = {}
     loaded: list[tuple[NormVersion, datetime | None]] = []
     for norm in data["norms"]:
         for item in sorted(norm["versions"], key=lambda v: (v["version"], v["revision"])):
-            result = load_norm(parse_norm(json.dumps(item["document"])))
+            result = load_norm(documents[(norm["key"], item["version"], item["revision"])])
             version = result.norm_version
             if version.revision != item["revision"]:
                 raise ImportRefused(
@@ -616,12 +731,78 @@ def _import_organisations(data: dict[str, Any]) -> dict[str, Organisation]:
     return organisations
 
 
+def _preparer(field: Any, plain: tuple[type, ...]) -> Callable[[Any], Any] | None:
+    """How a value of the field goes to the driver: as it is (None), or prepared. Dates and
+    moments go straight to the backend's adapter (35 000 answers have three each)."""
+    if isinstance(field, plain) or field.is_relation:
+        return None
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+
+        def moment(value: datetime | None) -> Any:
+            if value is not None and timezone.is_naive(value):
+                value = timezone.make_aware(value)  # as the ORM reads a naive moment
+            return ops.adapt_datetimefield_value(value)
+
+        return moment
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows of ``model`` with one prepared statement (``executemany``).
+
+    ``bulk_create`` prepares every value of every row through the ORM and, on SQLite, splits
+    the rows into statements of 999 parameters: seconds for a national round's 35 000 answers.
+    Here each row names the fields it sets (by attribute name, ``assessment_id``); every other
+    column gets the field's default, so a field added to the model later needs no change here.
+    Values are written as given, not stamped: ``auto_now`` fields keep the exported moments."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    named = {name for row in rows for name in row}
+    unknown = named - {f.attname for f in fields}
+    if unknown:
+        raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+    missing = object()
+    # Text, numbers, booleans and keys go to the driver as they are; dates, moments and JSON
+    # are prepared by their field, as the ORM would.
+    plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+    columns = []
+    now = timezone.now()
+    for f in fields:
+        stamped = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        default = now if stamped else f.get_default()
+        columns.append((f.attname, f.get_db_prep_save(default, connection), _preparer(f, plain)))
+    params = []
+    for row in rows:
+        values = []
+        for name, default, prepare in columns:
+            value = row.get(name, missing)
+            if value is missing:
+                values.append(default)
+            elif prepare is not None:
+                values.append(prepare(value))
+            else:
+                values.append(value)
+        params.append(values)
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - quoted names, parameters
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def _import_round(
     item: dict[str, Any],
     versions: dict[tuple[str, str, int], NormVersion],
     organisations: dict[str, Organisation],
     rounds: dict[str, MonitoringRound],
-) -> tuple[MonitoringRound, int, dict[tuple[str, str, str], int]]:
+) -> tuple[MonitoringRound, int]:
     norm = item["norm"]
     norm_version = versions[(norm["norm"], norm["version"], norm["revision"])]
     monitoring_round = MonitoringRound.objects.create(
@@ -636,60 +817,94 @@ def _import_round(
         opened_at=_moment(item.get("opened_at")),
         closed_at=_moment(item.get("closed_at")),
     )
-    requirements = {r.code: r for r in Requirement.objects.filter(norm_version=norm_version)}
-    levels = {level.code: level for level in ScaleLevel.objects.filter(norm_version=norm_version)}
-    assessments = Assessment.objects.bulk_create(
-        Assessment(round=monitoring_round, organisation=organisations[a["organisation"]])
-        for a in item["assessments"]
+    requirements = dict(
+        Requirement.objects.filter(norm_version=norm_version).values_list("code", "pk")
     )
-    answers: list[Answer] = []
-    for assessment, spec in zip(assessments, item["assessments"], strict=True):
-        if spec.get("created_at"):
-            assessment.created_at = _moment(spec["created_at"])
+    levels = dict(ScaleLevel.objects.filter(norm_version=norm_version).values_list("code", "pk"))
+    now = timezone.now()
+    _insert_rows(
+        Assessment,
+        [
+            {
+                "round_id": monitoring_round.pk,
+                "organisation_id": organisations[spec["organisation"]].pk,
+                "created_at": _moment(spec.get("created_at")) or now,
+                "status": spec.get("status", AssessmentStatus.DRAFT),
+                "version": spec.get("version", 0),
+                "submitted_at": _moment(spec.get("submitted_at")),
+                "reviewed_at": _moment(spec.get("reviewed_at")),
+            }
+            for spec in item["assessments"]
+        ],
+    )
+    assessments = dict(
+        Assessment.objects.filter(round=monitoring_round).values_list("organisation_id", "pk")
+    )
+    rows: list[dict[str, Any]] = []
+    for spec in item["assessments"]:
+        assessment = assessments[organisations[spec["organisation"]].pk]
         for a in spec["answers"]:
-            answer = Answer(
-                assessment=assessment,
-                requirement=requirements[a["requirement"]],
-                level=levels[a["level"]] if a["level"] else None,
-                explanation=a["explanation"],
-                planned_date=_day(a.get("planned_date")),
-                owner=a["owner"],
-                last_done_on=_day(a.get("last_done_on")),
-                carried_over=a["carried_over"],
-                version=a["version"],
-            )
-            answers.append(answer)
-    Assessment.objects.bulk_update(assessments, ["created_at"])
-    Answer.objects.bulk_create(answers, batch_size=2000)
-    # auto_now fields are set on create; bulk_update writes the exported moments back.
-    stamped = []
-    for answer, spec in zip(
-        answers, [a for s in item["assessments"] for a in s["answers"]], strict=True
-    ):
-        if spec.get("updated_at"):
-            answer.updated_at = _moment(spec["updated_at"])
-            stamped.append(answer)
-    Answer.objects.bulk_update(stamped, ["updated_at"], batch_size=1000)
-    ids = {
-        (
-            monitoring_round.key,
-            answer.assessment.organisation.code,
-            answer.requirement.code,
-        ): answer.pk
-        for answer in answers
-    }
-    return monitoring_round, len(answers), ids
+            row = {
+                "assessment_id": assessment,
+                "requirement_id": requirements[a["requirement"]],
+                "level_id": levels[a["level"]] if a["level"] else None,
+                "explanation": a["explanation"],
+                "planned_date": _day(a.get("planned_date")),
+                "owner": a["owner"],
+                "last_done_on": _day(a.get("last_done_on")),
+                "carried_over": a["carried_over"],
+                "version": a["version"],
+                "updated_at": _moment(a.get("updated_at")) or now,
+            }
+            review = a.get("review")
+            if review:
+                row.update(
+                    review_status=review["status"],
+                    reviewed_at=_moment(review.get("reviewed_at")),
+                    deviation_status=review["deviation_status"],
+                    deviation_motivation=review.get("deviation_motivation", ""),
+                    deviation_decided_at=_moment(review.get("deviation_decided_at")),
+                )
+            rows.append(row)
+    _insert_rows(Answer, rows)
+    return monitoring_round, len(rows)
 
 
-def _import_evidence(
-    items: list[dict[str, Any]], answer_ids: dict[tuple[str, str, str], int], warnings: list[str]
-) -> int:
+def _write_snapshot(monitoring_round: MonitoringRound, actor: Any) -> str:
+    """A closed round's snapshot, as closing writes it (``rounds.services.snapshot_data``), so
+    that its figures stay frozen and ``normmonitor round verify`` can check it. The snapshot
+    of the old installation cannot be copied: it names that installation's database ids."""
+    data = snapshot_data(monitoring_round)
+    user = actor if actor is not None and actor.is_authenticated else None
+    snapshot = RoundSnapshot.objects.create(
+        round=monitoring_round,
+        sequence=1,
+        created_by=user,
+        created_by_name=user.get_username() if user else "system",
+        data=data,
+        checksum=snapshots.checksum(data),
+    )
+    return snapshot.checksum
+
+
+def _import_evidence(items: list[dict[str, Any]], warnings: list[str]) -> int:
     model = _evidence_model()
     if not items:
         return 0
     if model is None:
         warnings.append(f"{len(items)} evidence records skipped: the evidence app is not installed")
         return 0
+    answer_ids = {
+        (round_key, organisation, requirement): pk
+        for pk, round_key, organisation, requirement in Answer.objects.filter(
+            assessment__round__key__in={item["round"] for item in items}
+        ).values_list(
+            "pk",
+            "assessment__round__key",
+            "assessment__organisation__code",
+            "requirement__code",
+        )
+    }
     created: list[Any] = []
     missing_files = 0
     for item in items:
