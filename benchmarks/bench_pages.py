@@ -144,7 +144,8 @@ def rolled_back():
 
 
 def round_open_timing(region_key: str, carry_over: bool, repeat: int = 3) -> dict[str, Any]:
-    """Create and open a new round of the region (in a transaction that is rolled back)."""
+    """Create and open a new round of the region (in a transaction that is rolled back, after
+    the deferred constraint checks a commit would make)."""
     previous = last_round(region_key)
     samples, answers = [], 0
     for attempt in range(repeat):
@@ -163,6 +164,11 @@ def round_open_timing(region_key: str, carry_over: bool, repeat: int = 3) -> dic
             answers = round_services.round_open(
                 actor=None, monitoring_round=draft, carry_over=carry_over
             )
+            if connection.vendor == "postgresql":
+                # The foreign keys are checked at commit, which a rolled-back run never
+                # reaches: check them now, so that the time is what opening really costs.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             samples.append((time.perf_counter() - start) * 1000)
     return {
         "median_ms": round(statistics.median(samples), 1),

@@ -72,7 +72,12 @@ class Assessment(models.Model):
 
 
 class Answer(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    # Opening a national round inserts 35 000 answers: every index costs. ``assessment`` is
+    # served by the unique and fingerprint indexes; the user columns and the rating are empty
+    # in a new round, so their indexes are partial (only rows that name one).
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="answers")
     level = models.ForeignKey(
         ScaleLevel,
@@ -81,6 +86,7 @@ class Answer(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("rating"),
+        db_index=False,
     )
     explanation = models.TextField(_("explanation"), blank=True)
     planned_date = models.DateField(_("planned date"), null=True, blank=True)
@@ -99,14 +105,24 @@ class Answer(models.Model):
     version = models.PositiveIntegerField(default=0, help_text="Increases with every save.")
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     review_status = models.CharField(
         _("review"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     deviation_status = models.CharField(
         _("deviation (maatwerk)"),
@@ -118,7 +134,12 @@ class Answer(models.Model):
     deviation_motivation = models.TextField(_("motivation of the deviation"), blank=True)
     deviation_decided_at = models.DateTimeField(null=True, blank=True)
     deviation_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -130,6 +151,19 @@ class Answer(models.Model):
             # Covers the fingerprint of a round's answers (assessments.selectors.round_score):
             # count and sum of versions read from the index alone.
             models.Index(fields=["assessment", "version"], name="answer_version_fingerprint"),
+            *(
+                models.Index(
+                    fields=[field],
+                    name=f"answer_{name}_set",
+                    condition=models.Q(**{f"{field}__isnull": False}),
+                )
+                for field, name in (
+                    ("level", "level"),
+                    ("updated_by", "updater"),
+                    ("reviewed_by", "reviewer"),
+                    ("deviation_decided_by", "deviation"),
+                )
+            ),
         ]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
