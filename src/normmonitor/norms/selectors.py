@@ -188,8 +188,9 @@ def carry_over_codes(earlier: NormVersion, later: NormVersion) -> dict[str, str]
     """Later item code → the earlier item code whose answer a new round may carry over: items
     that continue one to one (``same``, also when renumbered) or as a part of a ``split`` item.
     Merged and new items get nothing (the earlier answers do not say how they stand now). None
-    when no mapping links the versions. For ``rounds.services.round_open``, which carries over
-    by code: across versions a code can name another item (1.0's 4.1 is 2.0's 5.1)."""
+    when no mapping links the versions. ``rounds.services.round_open`` carries over through
+    this, never by code alone: across versions a code can name another item (1.0's 4.1 is
+    2.0's 5.1)."""
     steps = version_path(earlier, later)
     if steps is None:
         return None
