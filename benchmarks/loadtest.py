@@ -354,7 +354,7 @@ def start_gunicorn(workers: int, log: Path) -> subprocess.Popen:
     for _ in range(100):
         try:
             connection = http.client.HTTPConnection(HOST, PORT, timeout=2)
-            connection.request("GET", "/health/", headers={"Host": HOST})
+            connection.request("GET", "/ready/", headers={"Host": HOST})
             if connection.getresponse().status == 200:
                 return process
         except OSError:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from .mfa import has_second_factor, mfa_required_for, session_used_second_factor
 
-ALWAYS_ALLOWED = ("/static/", "/i18n/", "/health", "/logout/", "/konto/logout/")
+ALWAYS_ALLOWED = ("/static/", "/i18n/", "/health", "/ready", "/logout/", "/konto/logout/")
 SETUP_PATHS = ("/konto/2fa/", "/konto/2fa-verplicht/", "/konto/reauthenticate/")
 
 

@@ -299,12 +299,25 @@ class Progress:
 
 
 def progress_by_assessment(assessments: QuerySet[Assessment]) -> dict[int, Progress]:
-    rows = assessments.annotate(
-        total=Count("answers"),
-        answered=Count("answers", filter=Q(answers__level__isnull=False)),
-        carried=Count("answers", filter=Q(answers__carried_over=True)),
-    ).values_list("pk", "answered", "total", "carried")
-    return {pk: Progress(answered, total, carried) for pk, answered, total, carried in rows}
+    """Answered, total and carried-over answers per assessment. Counted from the answers of the
+    chosen assessments (an indexed range per assessment): grouping the assessments with their
+    answers joined made PostgreSQL read every answer of every round (478 000) for one round."""
+    rows = (
+        Answer.objects.filter(assessment_id__in=assessments.values("pk"))
+        .order_by()
+        .values("assessment_id")
+        .annotate(
+            total=Count("pk"),
+            answered=Count("pk", filter=Q(level__isnull=False)),
+            carried=Count("pk", filter=Q(carried_over=True)),
+        )
+        .values_list("assessment_id", "answered", "total", "carried")
+    )
+    progress = {pk: Progress(0, 0, 0) for pk in assessments.values_list("pk", flat=True)}
+    progress.update(
+        {pk: Progress(answered, total, carried) for pk, answered, total, carried in rows}
+    )
+    return progress
 
 
 def answers_for_form(assessment: Assessment) -> list[Answer]:

@@ -11,6 +11,9 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# Probes of the orchestrator or load balancer ask over plain HTTP inside the network; a redirect
+# would count as an answer without checking anything.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # The __Host- prefix makes browsers refuse these cookies unless Secure, host-only and path "/".
