@@ -221,11 +221,7 @@ class RegionDetail(ApiView):
 
 
 def _rounds(user: Any) -> QuerySet[MonitoringRound]:
-    # visible_rounds() joins the regions' members and takes DISTINCT over whole rows, norm
-    # documents included: 0.7 s on PostgreSQL for a national region. As a subquery of ids the
-    # same rounds take a few milliseconds (docs/performance.md, "visible_rounds").
-    visible = visible_rounds(user).values("pk")
-    return MonitoringRound.objects.select_related("region", "previous").filter(pk__in=visible)
+    return visible_rounds(user).select_related("region", "previous")
 
 
 class RoundList(ApiView):

@@ -261,8 +261,8 @@ def membership_create(
     scope = _scope_for(role, organisation, region)
     try:
         with transaction.atomic():
-            # Checked here as well: the unique constraint treats the empty (NULL) organisation
-            # or region of two rows as different, so it does not catch every duplicate.
+            # The database refuses duplicates too (access.Membership's constraints); asking
+            # first gives the administrator a clear message instead of a failed insert.
             if Membership.objects.filter(
                 user=user, role=role, organisation=scope.organisation, region=scope.region
             ).exists():
