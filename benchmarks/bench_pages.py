@@ -180,7 +180,7 @@ def round_open_timing(region_key: str, carry_over: bool, repeat: int = 3) -> dic
 
 def others(national: MonitoringRound, region: MonitoringRound, repeat: int) -> dict[str, Any]:
     """Pages and files of other apps, measured here when they exist: the audit trail (issue #3)
-    and the reports (issue #4: region PDF, national XLSX export)."""
+    and the reports (issue #4: region PDF, national XLSX export, importing a national round)."""
     found: dict[str, Any] = {}
     admin = Client()
     admin.force_login(user("bench-admin"))
@@ -224,6 +224,65 @@ def others(national: MonitoringRound, region: MonitoringRound, repeat: int) -> d
             "target_ms": target,
         }
         print(f"{name}: {found[name]}")
+
+    # "Import ≤ 5 s", read as the counterpart of the national export: `normmonitor import-json`
+    # of an installation export holding one national round (385 organisations, 35 040 answers),
+    # into an empty installation. It must be empty, so each import runs in a separate process
+    # on a fresh database (bench_reports.py --import-json; migrating is not timed).
+    import subprocess
+    import tempfile
+
+    from normmonitor.reports.exports.installation import dumps, export_installation
+
+    closed = (
+        MonitoringRound.objects.filter(region=national.region, state="closed")
+        .order_by("-reference_date")
+        .first()
+    )
+    imports = {
+        "import-json: a national round, open (385 organisations, 35 040 answers)": national,
+        "import-json: a national round, closed (with the snapshot it gets)": closed,
+    }
+    script = Path(__file__).resolve().parent / "bench_reports.py"
+    with tempfile.TemporaryDirectory(prefix="nm-bench-import-") as folder:
+        for case, (name, monitoring_round) in enumerate(imports.items()):
+            if monitoring_round is None:
+                continue
+            path = Path(folder) / f"export-{case}.json"
+            path.write_bytes(dumps(export_installation(round_keys={monitoring_round.key})))
+            runs = []
+            for attempt in range(3):
+                if connection.vendor == "postgresql":
+                    database = f"{connection.settings_dict['NAME']}_import"
+                    with connection.cursor() as cursor:
+                        cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
+                        cursor.execute(f'CREATE DATABASE "{database}"')
+                    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database
+                else:
+                    url = f"sqlite:///{folder}/import-{case}-{attempt}.sqlite3"
+                done = subprocess.run(
+                    [sys.executable, str(script), "--import-json", str(path)],
+                    env={**os.environ, "DATABASE_URL": url},
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if done.returncode:
+                    raise RuntimeError(f"{name}: the import failed:\n{done.stderr[-3000:]}")
+                runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            totals = [run["total_ms"] for run in runs]
+            found[name] = {
+                "median_ms": round(statistics.median(totals), 1),
+                "max_ms": round(max(totals), 1),
+                "cpu_ms": round(statistics.median(run["cpu_ms"] for run in runs), 1),
+                "answers": runs[-1]["answers"],
+                "bytes": path.stat().st_size,
+                "target_ms": 5000,
+            }
+            print(f"{name}: {found[name]}")
     return found
 
 

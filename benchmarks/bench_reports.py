@@ -2,6 +2,8 @@
 
 Usage:
     .venv/bin/python benchmarks/bench_reports.py [--repeat 5] [--json results/reports.json]
+    DATABASE_URL=<an empty database> .venv/bin/python benchmarks/bench_reports.py \
+        --import-json FILE      # migrate, then time `normmonitor import-json FILE` in-process
 
 Without DATABASE_URL it builds a fresh SQLite database in a temporary folder and loads the demo
 (three rounds, seven organisations); with DATABASE_URL it uses that database, which must be
@@ -61,11 +63,34 @@ def timed(function: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
     return times, result
 
 
+def import_json(path: str) -> dict[str, Any]:
+    """Time reading and importing an installation export into this (empty) database, as
+    `normmonitor import-json` does; bench_pages.py runs it in a fresh database per case."""
+    call_command("migrate", verbosity=0)
+    start, cpu = time.perf_counter(), time.process_time()
+    data = json.loads(Path(path).read_bytes())
+    loaded = time.perf_counter()
+    result = installation.import_installation(data)
+    end = time.perf_counter()
+    return {
+        "read_ms": round((loaded - start) * 1000, 1),
+        "import_ms": round((end - loaded) * 1000, 1),
+        "total_ms": round((end - start) * 1000, 1),
+        "cpu_ms": round((time.process_time() - cpu) * 1000, 1),
+        "rounds": result.rounds,
+        "answers": result.answers,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", help="Write the results here as JSON")
+    parser.add_argument("--import-json", help="Only time importing this export (empty database)")
     args = parser.parse_args()
+    if args.import_json:
+        print(json.dumps(import_json(args.import_json)))
+        return
 
     call_command("migrate", verbosity=0)
     if not MonitoringRound.objects.filter(key=ROUND).exists():

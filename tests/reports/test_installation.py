@@ -261,3 +261,13 @@ def test_validation_reports_bad_review_states(full_installation):
     assert any("answers[0].review.reviewed_at" in p for p in problems)
     assert any("assessments[0].status" in p for p in problems)
     assert any("occurs twice" in p for p in problems)
+
+
+def test_export_of_selected_rounds_imports_on_its_own(full_installation):
+    data = installation.export_installation(round_keys={full_installation.key})
+    assert [r["key"] for r in data["rounds"]] == [full_installation.key]
+    assert data["rounds"][0]["previous"] is None  # the earlier round is not in the file
+    assert len(data["evidence"]) == 2
+    _wipe()
+    result = installation.import_installation(json.loads(installation.dumps(data)))
+    assert result.rounds == 1 and result.evidence == 2

@@ -14,7 +14,7 @@ and its audit trail starts with the import (``installation.imported``).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -79,7 +79,12 @@ def _version_key(version: NormVersion) -> dict[str, Any]:
 # Export
 
 
-def export_installation(progress: Progress | None = None) -> dict[str, Any]:
+def export_installation(
+    progress: Progress | None = None, *, round_keys: Collection[str] | None = None
+) -> dict[str, Any]:
+    """Everything; with ``round_keys``, only those rounds (and their evidence) besides the
+    norms, organisations and regions: a previous round left out is not named."""
+
     def step(percent: int, message: str) -> None:
         if progress:
             progress(percent, message)
@@ -145,18 +150,23 @@ def export_installation(progress: Progress | None = None) -> dict[str, Any]:
             "organisation__code", "neighbour__code"
         ).values_list("organisation__code", "neighbour__code", "source")
     ]
-    rounds = list(
-        MonitoringRound.objects.select_related("region", "norm_version__norm", "previous").order_by(
-            "reference_date", "key"
-        )
-    )
+    selected = MonitoringRound.objects.select_related("region", "norm_version__norm", "previous")
+    if round_keys is not None:
+        selected = selected.filter(key__in=round_keys)
+    rounds = list(selected.order_by("reference_date", "key"))
+    keys = {r.key for r in rounds}
     data["rounds"] = []
     for number, monitoring_round in enumerate(rounds, start=1):
         step(20 + 70 * number // max(len(rounds), 1), monitoring_round.key)
-        data["rounds"].append(_export_round(monitoring_round))
+        exported = _export_round(monitoring_round)
+        if exported["previous"] not in keys:
+            exported["previous"] = None
+        data["rounds"].append(exported)
     evidence_model = _evidence_model()
     if evidence_model is not None:
-        data["evidence"] = _export_evidence(evidence_model)
+        data["evidence"] = _export_evidence(
+            evidence_model, keys if round_keys is not None else None
+        )
     step(95, "done")
     return data
 
@@ -270,12 +280,13 @@ def _export_round(monitoring_round: MonitoringRound) -> dict[str, Any]:
     }
 
 
-def _export_evidence(model: Any) -> list[dict[str, Any]]:
-    rows = list(
-        model.objects.select_related(
-            "answer__assessment__round", "answer__assessment__organisation", "answer__requirement"
-        ).order_by("uploaded_at", "sha256", "pk")
+def _export_evidence(model: Any, round_keys: set[str] | None = None) -> list[dict[str, Any]]:
+    selected = model.objects.select_related(
+        "answer__assessment__round", "answer__assessment__organisation", "answer__requirement"
     )
+    if round_keys is not None:
+        selected = selected.filter(answer__assessment__round__key__in=round_keys)
+    rows = list(selected.order_by("uploaded_at", "sha256", "pk"))
     position = {row.pk: number for number, row in enumerate(rows)}
     return [
         {
