@@ -360,6 +360,11 @@ def main() -> None:
             "fill-in page": get(editor, reverse("assessments:fill", args=[key, ORGANISATION])),
             "start page (editor)": get(editor, reverse("dashboard:home")),
             "save one item": save(editor, monitoring_round, ORGANISATION, "1.1"),
+            "region overview for members (heatmap)": get(
+                client, reverse("rounds:heatmap", args=[key])
+            ),
+            "waterbed page": get(client, reverse("analysis:waterbed", args=[key])),
+            "pace page": get(client, reverse("analysis:pace", args=[key])),
         }
         for name, call in cases.items():
             if "pages" not in sections:
