@@ -1,10 +1,15 @@
 """Filling in an assessment through the web, and what an editor of another organisation can do
 by URL or with a tampered form (nothing)."""
 
+from html.parser import HTMLParser
+
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from normmonitor.assessments.models import Answer
+from normmonitor.access.models import Role
+from normmonitor.assessments import services
+from normmonitor.assessments.models import Answer, Assessment, AssessmentStatus, ReviewStatus
 from normmonitor.audit.models import AuditEvent
 from normmonitor.rounds.services import round_close
 from tests.conftest import ALMERE, LELYSTAD
@@ -178,3 +183,131 @@ def test_anonymous_users_are_sent_to_login(client, open_round):
     response = client.get(reverse("assessments:fill", args=[open_round.key, ALMERE]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+# -- The item's other forms after an htmx save ----------------------------------------------------
+
+
+class _Inputs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.by_id: dict[str, dict[str, str | None]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.by_id[attributes["id"]] = {"tag": tag, **attributes}
+
+
+def element(html: str, element_id: str) -> dict[str, str | None] | None:
+    """The attributes of the element with that id in the HTML, or None."""
+    parser = _Inputs()
+    parser.feed(html)
+    parser.close()
+    return parser.by_id.get(element_id)
+
+
+def deviation_version(html: str, answer: Answer) -> int:
+    """The version the item's deviation form will post, as the HTML gives it."""
+    found = element(html, f"deviation-version-{answer.pk}")
+    assert found is not None, "no version for the deviation form"
+    assert found["tag"] == "input" and found["name"] == "version"
+    return int(found["value"])
+
+
+def propose(client, monitoring_round, answer: Answer, version: int):
+    return client.post(
+        reverse("assessments:deviation", args=[monitoring_round.key, ALMERE, answer.pk]),
+        {"action": "propose", "motivation": "Wij toetsen via de RIEC-ronde.", "version": version},
+    )
+
+
+def test_a_deviation_proposed_right_after_an_htmx_save_is_accepted(
+    client, users, open_round, norm_version
+):
+    """The page is not reloaded after an htmx save: the response gives the item's deviation form
+    the new version (out of band), so the next deviation is not refused as stale."""
+    client.force_login(users["almere"])
+    answer = answer_of(open_round, ALMERE, "4.4")
+    page = client.get(reverse("assessments:fill", args=[open_round.key, ALMERE]))
+    assert deviation_version(page.content.decode(), answer) == answer.version
+    response = client.post(
+        save_url(open_round, ALMERE, answer),
+        post_data(answer, level=norm_version.scale.get(code="niet-behaald"), explanation="Nee."),
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert "alert--success" in body
+    swapped = element(body, f"deviation-version-{answer.pk}")
+    assert swapped is not None and swapped["hx-swap-oob"] == "true"
+    version = deviation_version(body, answer)
+    assert version == answer_of(open_round, ALMERE, "4.4").version == answer.version + 1
+
+    response = propose(client, open_round, answer, version)
+    assert response.status_code == 302
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["success"]
+    assert answer_of(open_round, ALMERE, "4.4").deviation_status == "proposed"
+
+
+def test_an_htmx_save_shows_the_items_review_reset(client, users, open_round, norm_version):
+    """Saving sends a reviewed item back to the working group: the item's review state on the
+    page says so at once."""
+    Assessment.objects.filter(round=open_round, organisation__code=ALMERE).update(
+        status=AssessmentStatus.CHANGES_REQUESTED
+    )
+    answer = answer_of(open_round, ALMERE, "2.2")
+    Answer.objects.filter(pk=answer.pk).update(review_status=ReviewStatus.CHANGES_REQUESTED)
+    client.force_login(users["almere"])
+    page = client.get(reverse("assessments:fill", args=[open_round.key, ALMERE])).content.decode()
+    state = f'id="review-state-{answer.pk}"'
+    assert state in page and "badge--review-changes_requested" in page
+    response = client.post(
+        save_url(open_round, ALMERE, answer),
+        post_data(answer, level=norm_version.scale.get(code="behaald"), explanation="Herzien."),
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert element(body, f"review-state-{answer.pk}")["hx-swap-oob"] == "true"
+    assert "badge--review-pending" in body and "badge--review-changes_requested" not in body
+
+
+def test_after_a_refused_htmx_save_a_deviation_from_the_old_version_is_refused_too(
+    client, users, open_round, norm_version, make_user
+):
+    """Someone else saved in between: the deviation form keeps the version the user saw, and is
+    refused with the other's change; once the user has seen it and saved, it is accepted."""
+    colleague = make_user("almere_colleague", Role.EDITOR, ALMERE)
+    client.force_login(users["almere"])
+    answer = answer_of(open_round, ALMERE, "4.4")
+    page = client.get(reverse("assessments:fill", args=[open_round.key, ALMERE]))
+    seen = deviation_version(page.content.decode(), answer)
+    services.answer_update(
+        actor=colleague,
+        answer=answer,
+        level=norm_version.scale.get(code="behaald"),
+        explanation="Van de collega.",
+        planned_date=None,
+        owner="",
+        expected_version=seen,
+    )
+    mine = post_data(answer, level=norm_version.scale.get(code="niet-behaald"), explanation="Nee.")
+    response = client.post(save_url(open_round, ALMERE, answer), mine, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "Van de collega." in body  # the conflict is shown
+    assert element(body, f"deviation-version-{answer.pk}") is None
+    assert element(body, f"review-state-{answer.pk}") is None
+
+    response = propose(client, open_round, answer, seen)
+    assert response.status_code == 302
+    messages = list(get_messages(response.wsgi_request))
+    assert [m.level_tag for m in messages] == ["error"]
+    assert "almere_colleague" in str(messages[0])
+    assert answer_of(open_round, ALMERE, "4.4").deviation_status == ""
+
+    # Saving again from the version shown is a deliberate overwrite; then the deviation goes.
+    mine[f"a{answer.pk}-version"] = seen + 1
+    response = client.post(save_url(open_round, ALMERE, answer), mine, HTTP_HX_REQUEST="true")
+    version = deviation_version(response.content.decode(), answer)
+    assert version == seen + 2
+    assert propose(client, open_round, answer, version).status_code == 302
+    assert answer_of(open_round, ALMERE, "4.4").deviation_status == "proposed"

@@ -68,6 +68,37 @@ def test_editor_finds_task_fills_in_and_sees_the_score(page, log_in, users, open
     assert answer.level.code == "behaald"
 
 
+def test_deviation_proposed_right_after_saving_the_item(page, log_in, users, open_round):
+    """Without reloading the page: a motivation typed before the item is saved survives the
+    save, and the deviation proposed afterwards is accepted (not refused as changed by someone
+    else: the save gave the deviation form the item's new version)."""
+    errors = []  # htmx reports an out-of-band part without a place on the page as an error
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    log_in("almere")
+    page.goto(f"/rondes/{open_round.key}/{ALMERE}/invullen/")
+    item = page.locator("#item-4\\.4")
+    item.locator("summary", has_text="Een afwijking (maatwerk) voorstellen").click()
+    item.get_by_label("Motivering").fill("Wij toetsen via de RIEC-ronde.")
+    item.get_by_label("Niet behaald", exact=True).check()
+    item.get_by_label("Toelichting").fill("Nog niet ingericht.")
+    item.get_by_role("button", name=re.compile("Opslaan")).click()
+    item.locator(".alert--success").wait_for()
+    answer = Answer.objects.get(
+        assessment__round=open_round, assessment__organisation__code=ALMERE, requirement__code="4.4"
+    )
+    version = "document.querySelector('#item-4\\\\.4 .deviation-form input[name=version]').value"
+    wait_until(page, f"{version} === '{answer.version}'")
+    assert item.get_by_label("Motivering").input_value() == "Wij toetsen via de RIEC-ronde."
+    assert errors == []
+    with page.expect_navigation():
+        item.get_by_role("button", name="Afwijking voorstellen").click()
+    assert "Afwijking voorgesteld aan de werkgroep." in page.locator(".messages").inner_text()
+    answer.refresh_from_db()
+    assert answer.deviation_status == "proposed"
+    assert answer.level.code == "niet-behaald"
+    assert axe_violations(page) == []
+
+
 def test_keyboard_only_from_login_to_submission(page, users, open_round, norm_version):
     """Everything below the first goto is done with the keyboard: Tab, arrows, typing, Enter."""
     assessment = Assessment.objects.get(round=open_round, organisation__code=ALMERE)

@@ -179,6 +179,8 @@ def answer_save(request: HttpRequest, key: str, organisation: str, answer_id: in
             "item": ItemForms(assessment, levels)(answer, None if saved else form),
             "saved": saved,
             "conflict": conflict,
+            # Saved: the item's review state is shown again (out of band), with its thread.
+            "comments": list(answer.comments.select_related("author")) if saved else [],
             **_score_context(assessment),
         },
         # htmx swaps only 2xx answers by default; the fragment itself carries the errors.
