@@ -762,7 +762,8 @@ def _preparer(field: Any, plain: tuple[type, ...]) -> Callable[[Any], Any] | Non
 
 
 def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows of ``model`` with one prepared statement (``executemany``).
+    """INSERT many rows of ``model``: one prepared statement (``executemany``), on PostgreSQL
+    one COPY.
 
     ``bulk_create`` prepares every value of every row through the ORM and, on SQLite, splits
     the rows into statements of 999 parameters: seconds for a national round's 35 000 answers.
@@ -799,13 +800,18 @@ def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
                 values.append(value)
         params.append(values)
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - quoted names, parameters
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # COPY: 35 000 rows in a tenth of a second, where executemany takes seconds.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for values in params:
+                    copy.write_row(values)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - quoted
+            cursor.executemany(sql, params)
 
 
 def _import_round(
