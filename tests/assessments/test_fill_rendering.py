@@ -226,3 +226,21 @@ def test_errors_are_shown_at_their_fields_without_javascript(
     # The rating kept its choice.
     checked = f'value="{norm_version.scale.get(code="niet-behaald").pk}" id="id_{prefix}-level_2"'
     assert f"{checked} checked>" in html
+
+
+def test_an_accepted_deviation_leaves_no_empty_disclosure(client, users, almere, item_answers):
+    deviating = answer_of(almere, "2.3")
+    proposed = services.deviation_propose(
+        actor=users["almere"],
+        answer=deviating,
+        motivation="Geen haven in de gemeente",
+        expected_version=deviating.version,
+    )
+    services.deviation_decide(
+        actor=users["coordinator"], answer=proposed, accept=True, expected_version=proposed.version
+    )
+    client.force_login(users["almere"])
+    html = client.get(reverse("assessments:fill", args=[almere.round.key, ALMERE])).content.decode()
+    assert "<summary></summary>" not in html
+    assert f'id="deviation-version-{deviating.pk}"' not in html  # decided: no form to send
+    assert f'id="deviation-version-{answer_of(almere, "1.1").pk}"' in html
