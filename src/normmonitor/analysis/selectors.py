@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from normmonitor.assessments.models import Answer, Assessment
-from normmonitor.assessments.selectors import norm_model, round_score
+from normmonitor.assessments.selectors import norm_model, round_score, round_scores
 from normmonitor.audit.models import AuditEvent
 from normmonitor.norms.mapping import ItemMap
 from normmonitor.norms.models import NormVersion, Requirement, Theme
@@ -33,16 +33,23 @@ from .waterbed import Exposure, Gap, WaterbedConfig, WaterbedResult, analyse, ur
 
 
 class Scores:
-    """round_score per round, computed once per request or command."""
+    """round_score per round, computed once per request or command. ``known`` passes scores
+    the caller already has (the dashboard's own round)."""
 
-    def __init__(self) -> None:
-        self._scores: dict[int, RegionScore] = {}
+    def __init__(self, known: dict[int, RegionScore] | None = None) -> None:
+        self._scores: dict[int, RegionScore] = dict(known or {})
 
     def __call__(self, monitoring_round: MonitoringRound) -> RegionScore:
         score = self._scores.get(monitoring_round.pk)
         if score is None:
             score = self._scores[monitoring_round.pk] = round_score(monitoring_round)
         return score
+
+    def load(self, rounds: Iterable[MonitoringRound]) -> None:
+        """Score several rounds at once (one query for their snapshots)."""
+        missing = [r for r in rounds if r.pk not in self._scores]
+        if missing:
+            self._scores.update(round_scores(missing))
 
 
 def reference_date(monitoring_round: MonitoringRound, today: date | None = None) -> date:
@@ -65,11 +72,20 @@ def earlier_rounds(monitoring_round: MonitoringRound) -> list[MonitoringRound]:
     )
 
 
+_requirement_maps: dict[tuple[int, str], dict[str, Requirement]] = {}
+
+
 def _requirements(norm_version: NormVersion) -> dict[str, Requirement]:
-    return {
-        r.code: r
-        for r in norm_version.requirements.select_related("theme", "parent").order_by("order")
-    }
+    """Code → requirement of a norm version, read once per process (versions are immutable;
+    the objects are only read)."""
+    cache_key = (norm_version.pk, norm_version.content_hash)
+    found = _requirement_maps.get(cache_key)
+    if found is None:
+        found = _requirement_maps[cache_key] = {
+            r.code: r
+            for r in norm_version.requirements.select_related("theme", "parent").order_by("order")
+        }
+    return found
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,7 +185,9 @@ def round_waterbed(
     neighbours = neighbour_map(monitoring_round.region)
     config = waterbed_config(monitoring_round.region, norm_version)
     history_rounds = []  # (round, its score, the version steps to it) while the trail holds
-    for earlier in earlier_rounds(monitoring_round):
+    earlier_ones = earlier_rounds(monitoring_round)
+    scores.load(earlier_ones)
+    for earlier in earlier_ones:
         steps = version_path(norm_version, earlier.norm_version)
         if steps is None:
             break
@@ -590,6 +608,7 @@ def organisation_trend(
     if target is None:
         return None
     target_model = norm_model(target)
+    scores.load(rounds)
     points = []
     for monitoring_round in rounds:
         organisation_score = scores(monitoring_round).by_organisation.get(organisation.code)

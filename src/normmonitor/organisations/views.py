@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from normmonitor.access.selectors import visible_assessments, visible_organisations
-from normmonitor.assessments.selectors import round_score
+from normmonitor.assessments.selectors import round_scores
 from normmonitor.core.views import check
 
 from .models import Organisation
@@ -29,10 +29,14 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("round__norm_version")
         .order_by("round__reference_date")
     )
-    history = []
-    for assessment in assessments:
-        score = round_score(assessment.round, {organisation.pk})
-        history.append((assessment, score.by_organisation.get(organisation.code)))
+    assessments = list(assessments)
+    # Whole rounds, read at once and remembered (assessments.selectors.round_scores); an
+    # organisation's own figures do not depend on the others.
+    scores = round_scores(assessment.round for assessment in assessments)
+    history = [
+        (assessment, scores[assessment.round_id].by_organisation.get(organisation.code))
+        for assessment in assessments
+    ]
     neighbours = Organisation.objects.filter(
         pk__in=organisation.neighbour_links.values("neighbour")
     ).order_by("name")

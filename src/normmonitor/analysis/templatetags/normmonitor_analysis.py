@@ -173,9 +173,10 @@ def outcome_label(outcome) -> str:
 
 
 @register.inclusion_tag("analysis/_round_panel.html", takes_context=True)
-def round_analysis(context, monitoring_round) -> dict:
+def round_analysis(context, monitoring_round, score=None) -> dict:
     """The waterbed weak spots and the pace of a round, for the round dashboard; nothing for
-    users without ``analysis.view_region_analysis`` on the round's region."""
+    users without ``analysis.view_region_analysis`` on the round's region. ``score``: the
+    round's score when the page has it already."""
     from normmonitor.analysis.selectors import Scores, round_pace, round_waterbed
     from normmonitor.rounds.models import RoundState
 
@@ -187,7 +188,7 @@ def round_analysis(context, monitoring_round) -> dict:
         or not user.has_perm("analysis.view_region_analysis", monitoring_round.region)
     ):
         return {"show": False}
-    scores = Scores()
+    scores = Scores({monitoring_round.pk: score} if score is not None else None)
     waterbed = round_waterbed(monitoring_round, scores)
     pace = round_pace(monitoring_round, scores=scores)
     return {
