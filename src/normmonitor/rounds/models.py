@@ -89,9 +89,7 @@ class RoundSnapshot(models.Model):
         indexes = [
             # The latest snapshot's checksum without reading its data: SQLite stores the JSON
             # in the row before the checksum and would walk megabytes of it otherwise.
-            models.Index(
-                fields=["round", "sequence", "checksum"], name="snapshot_latest_checksum"
-            ),
+            models.Index(fields=["round", "sequence", "checksum"], name="snapshot_latest_checksum"),
         ]
         verbose_name = _("round snapshot")
         verbose_name_plural = _("round snapshots")

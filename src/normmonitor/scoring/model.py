@@ -90,9 +90,7 @@ class NormModel:
         object.__setattr__(self, "_children", children)
         object.__setattr__(self, "_level_codes", frozenset(self._levels))
         object.__setattr__(self, "_ambitions", tuple(i for i in self.items if i.parent is None))
-        object.__setattr__(
-            self, "_weighted", any(level.weight is not None for level in self.scale)
-        )
+        object.__setattr__(self, "_weighted", any(level.weight is not None for level in self.scale))
         object.__setattr__(
             self, "_types", frozenset().union(*(item.applies_to for item in self.items))
         )
