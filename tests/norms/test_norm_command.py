@@ -103,3 +103,14 @@ def test_load_of_a_broken_file_loads_nothing():
 def test_show_unknown_norm():
     with pytest.raises(CommandError, match="No norm 'onbekend'"):
         run("show", "onbekend")
+
+
+@pytest.mark.django_db
+def test_loading_from_the_command_line_is_in_the_audit_trail():
+    from normmonitor.audit.models import AuditEvent
+
+    call_command("norm", "load", str(FLEVOLANDSE_NORM_PATH), stdout=StringIO())
+    event = AuditEvent.objects.get(name="norm.loaded")
+    assert event.actor is None and event.data["norm"] == "flevolandse-norm"
+    call_command("norm", "load", str(FLEVOLANDSE_NORM_PATH), stdout=StringIO())
+    assert AuditEvent.objects.filter(name="norm.loaded").count() == 1  # unchanged: no event

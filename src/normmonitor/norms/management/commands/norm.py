@@ -11,6 +11,7 @@ import textwrap
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from normmonitor.beheer.services import norm_load
 from normmonitor.norms.mapping import (
     MappingDocument,
     MappingError,
@@ -20,7 +21,7 @@ from normmonitor.norms.mapping import (
 from normmonitor.norms.models import NormMapping, NormVersion
 from normmonitor.norms.normfile import NormDocument, NormFileError, read_norm_file
 from normmonitor.norms.selectors import get_norm_version, item_codes, norm_tree
-from normmonitor.norms.services import load_mapping, load_norm
+from normmonitor.norms.services import load_mapping
 
 
 class Command(BaseCommand):
@@ -59,7 +60,9 @@ class Command(BaseCommand):
         for path, mapping in mappings.items():
             self._check_mapping(path, mapping, documents, use_database=True)
         for path, document in documents.items():
-            result = load_norm(document)
+            # Through the audited service, like an upload on the management pages: the trail
+            # shows every new norm version, whoever loaded it (the system, here).
+            result = norm_load(actor=None, document=document)
             style = self.style.SUCCESS if result.created else (lambda text: text)
             self.stdout.write(style(f"{path}: {result.message}"))
         for path, mapping in mappings.items():
