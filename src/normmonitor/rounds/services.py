@@ -154,18 +154,7 @@ def round_close(
             .filter(assessment__round=locked)
             .values_list("pk", flat=True)
         )
-        data = snapshot_data(locked)
-        sequence = (
-            RoundSnapshot.objects.filter(round=locked).aggregate(n=Max("sequence"))["n"] or 0
-        ) + 1
-        snapshot = RoundSnapshot.objects.create(
-            round=locked,
-            sequence=sequence,
-            created_by=_user(actor),
-            created_by_name=_user(actor).get_username() if _user(actor) else "system",
-            data=data,
-            checksum=snapshots.checksum(data),
-        )
+        snapshot = snapshot_write(locked, actor)
         locked.state = RoundState.CLOSED
         locked.closed_at = timezone.now()
         locked.save(update_fields=["state", "closed_at"])
@@ -177,7 +166,7 @@ def round_close(
             previous_state=previous_state,
             snapshot=snapshot.sequence,
             checksum=snapshot.checksum,
-            answers=len(data["answers"]),
+            answers=len(snapshot.data["answers"]),
         )
     monitoring_round.refresh_from_db()
     return monitoring_round
@@ -218,6 +207,25 @@ def _user(actor: Any) -> Any:
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def snapshot_write(monitoring_round: MonitoringRound, actor: Any) -> RoundSnapshot:
+    """Write the round's next snapshot (``snapshot_data`` and its checksum). For closing, and
+    for importing a closed round (whose old snapshot names another database's ids). The caller
+    holds the transaction and the round's lock."""
+    data = snapshot_data(monitoring_round)
+    sequence = (
+        RoundSnapshot.objects.filter(round=monitoring_round).aggregate(n=Max("sequence"))["n"] or 0
+    ) + 1
+    user = _user(actor)
+    return RoundSnapshot.objects.create(
+        round=monitoring_round,
+        sequence=sequence,
+        created_by=user,
+        created_by_name=user.get_username() if user else "system",
+        data=data,
+        checksum=snapshots.checksum(data),
+    )
 
 
 def snapshot_data(monitoring_round: MonitoringRound) -> dict[str, Any]:

@@ -210,6 +210,7 @@ def organisation_analysis(context, organisation) -> dict:
     from normmonitor.actions.models import OPEN_STATUSES
     from normmonitor.actions.selectors import visible_actions
     from normmonitor.analysis.selectors import Scores, organisation_trend, round_pace
+    from normmonitor.assessments.models import Assessment
     from normmonitor.initiatives.selectors import visible_initiatives
     from normmonitor.resiliencescan.selectors import baseline_for, visible_scans
     from normmonitor.rounds.models import RoundState
@@ -219,12 +220,8 @@ def organisation_analysis(context, organisation) -> dict:
     if user is None or not user.has_perm("analysis.view_organisation_analysis", organisation):
         return {"show": False}
     scores = Scores()
-    rounds = list(
-        visible_rounds(user)
-        .filter(assessments__organisation=organisation)
-        .exclude(state=RoundState.DRAFT)
-        .distinct()
-    )
+    taken_part = Assessment.objects.filter(organisation=organisation).values("round_id")
+    rounds = list(visible_rounds(user).filter(pk__in=taken_part).exclude(state=RoundState.DRAFT))
     trend = organisation_trend(organisation, rounds, scores=scores)
     latest = max(rounds, key=lambda r: r.reference_date) if rounds else None
     pace = (

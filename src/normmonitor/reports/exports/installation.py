@@ -36,9 +36,8 @@ from normmonitor.norms.models import Norm, NormVersion, Requirement, ScaleLevel
 from normmonitor.norms.normfile import NormDocument, NormFileError, parse_norm
 from normmonitor.norms.services import load_norm
 from normmonitor.organisations.models import Neighbour, Organisation, OrganisationType, Region
-from normmonitor.rounds import snapshots
-from normmonitor.rounds.models import MonitoringRound, RoundSnapshot, RoundState
-from normmonitor.rounds.services import snapshot_data
+from normmonitor.rounds.models import MonitoringRound, RoundState
+from normmonitor.rounds.services import snapshot_write
 
 FORMAT = "normmonitor-installation"
 FORMAT_VERSION = 1
@@ -634,7 +633,7 @@ def import_installation(data: Any, *, actor: Any = None) -> ImportResult:
             rounds[monitoring_round.key] = monitoring_round
             answers += count
             if monitoring_round.state == RoundState.CLOSED:
-                checksums[monitoring_round.key] = _write_snapshot(monitoring_round, actor)
+                checksums[monitoring_round.key] = snapshot_write(monitoring_round, actor).checksum
         evidence = _import_evidence(data.get("evidence", []), warnings)
         record(
             "installation.imported",
@@ -885,23 +884,6 @@ def _import_round(
             rows.append(row)
     _insert_rows(Answer, rows)
     return monitoring_round, len(rows)
-
-
-def _write_snapshot(monitoring_round: MonitoringRound, actor: Any) -> str:
-    """A closed round's snapshot, as closing writes it (``rounds.services.snapshot_data``), so
-    that its figures stay frozen and ``normmonitor round verify`` can check it. The snapshot
-    of the old installation cannot be copied: it names that installation's database ids."""
-    data = snapshot_data(monitoring_round)
-    user = actor if actor is not None and actor.is_authenticated else None
-    snapshot = RoundSnapshot.objects.create(
-        round=monitoring_round,
-        sequence=1,
-        created_by=user,
-        created_by_name=user.get_username() if user else "system",
-        data=data,
-        checksum=snapshots.checksum(data),
-    )
-    return snapshot.checksum
 
 
 def _import_evidence(items: list[dict[str, Any]], warnings: list[str]) -> int:
