@@ -203,14 +203,7 @@ def round_scores(rounds: Iterable[MonitoringRound]) -> dict[int, RegionScore]:
     """``round_score`` of each round (by pk), with one query for the snapshots of all the
     closed ones instead of one each: the history of a region reads ten rounds at once."""
     rounds = list(rounds)
-    closed = [r.pk for r in rounds if r.state == RoundState.CLOSED]
-    latest: dict[int, tuple[int, str]] = {}
-    for round_id, pk, checksum in (
-        RoundSnapshot.objects.filter(round_id__in=closed)
-        .order_by("round_id", "sequence")
-        .values_list("round_id", "pk", "checksum")
-    ):
-        latest[round_id] = (pk, checksum)  # the highest sequence comes last
+    latest = _latest_snapshots([r.pk for r in rounds if r.state == RoundState.CLOSED])
     return {
         r.pk: (
             _closed_round_scored(("snapshot", *latest[r.pk])).score
@@ -231,12 +224,7 @@ def round_score(
     whole; part of an open one is scored on its own (one organisation's answers are quick to
     read, the fingerprint of a national round is not free)."""
     if monitoring_round.state == RoundState.CLOSED:
-        latest = (
-            RoundSnapshot.objects.filter(round=monitoring_round)
-            .order_by("-sequence")
-            .values_list("pk", "checksum")
-            .first()
-        )
+        latest = _latest_snapshots([monitoring_round.pk]).get(monitoring_round.pk)
         if latest is not None:
             scored = _closed_round_scored(("snapshot", *latest))
             return scored.score if organisation_ids is None else scored.part(organisation_ids)
@@ -252,6 +240,19 @@ def round_score(
         scored = _Scored(norm, score_region(norm, round_ratings(monitoring_round)), {})
         score_cache.put(key, scored)
     return scored.score
+
+
+def _latest_snapshots(round_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """Round id → (id, checksum) of its latest snapshot, for rounds that have one; read from
+    the covering index, never the snapshots' JSON."""
+    latest: dict[int, tuple[int, str]] = {}
+    for round_id, pk, checksum in (
+        RoundSnapshot.objects.filter(round_id__in=round_ids)
+        .order_by("round_id", "sequence")
+        .values_list("round_id", "pk", "checksum")
+    ):
+        latest[round_id] = (pk, checksum)  # the highest sequence comes last
+    return latest
 
 
 def _closed_round_scored(key: tuple[str, int, str]) -> _Scored:
@@ -291,13 +292,6 @@ def live_round_score(
         norm_model(monitoring_round.norm_version),
         round_ratings(monitoring_round, organisation_ids),
     )
-
-
-def closed_snapshot(monitoring_round: MonitoringRound) -> RoundSnapshot | None:
-    """The latest snapshot of a closed round; None for a round that is not closed."""
-    if monitoring_round.state != RoundState.CLOSED:
-        return None
-    return RoundSnapshot.objects.filter(round=monitoring_round).order_by("-sequence").first()
 
 
 _snapshot_models: dict[str, NormModel] = {}
